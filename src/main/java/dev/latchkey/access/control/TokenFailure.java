@@ -1,0 +1,34 @@
+package dev.latchkey.access.control;
+
+/**
+ * The contract's validation table: every way a client credential can fail, in the order the checks run,
+ * each with its HTTP status and exact detail text. REST and the WebSocket handshake answer with these.
+ */
+public enum TokenFailure {
+    MISSING_CREDENTIAL(401, "Authorization header is missing"),
+    NOT_BEARER(401, "Authorization header must start with Bearer"),
+    INVALID_FORMAT(401, "Invalid token format"),
+    MISSING_FIELDS(401, "Invalid token format: missing required fields"),
+    JWT_EXPIRED(401, "Token has expired"),
+    NOT_IN_DATABASE(401, "Invalid token, token not found in database"),
+    REVOKED(401, "Token has been revoked"),
+    DATABASE_EXPIRED(401, "Token has expired"),
+    CLIENT_MISMATCH(401, "Invalid token, client_id mismatch"),
+    INTERNAL_ERROR(500, "Internal server error during token validation");
+
+    private final int status;
+    private final String detail;
+
+    TokenFailure(int status, String detail) {
+        this.status = status;
+        this.detail = detail;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String detail() {
+        return detail;
+    }
+}

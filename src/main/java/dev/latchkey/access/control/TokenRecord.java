@@ -1,0 +1,6 @@
+package dev.latchkey.access.control;
+
+/** The database's view of one token, as the validator needs it. */
+public record TokenRecord(String tokenId, String orgId, String clientId, long issuedAt, long expiresAt,
+                          boolean revoked) {
+}

@@ -1,0 +1,47 @@
+package dev.latchkey.orgs.boundary;
+
+import dev.latchkey.access.control.BearerCredentials;
+import dev.latchkey.orgs.control.OrgPrincipal;
+import dev.latchkey.orgs.control.Organizations;
+import dev.latchkey.platform.BearerSecurityContext;
+import dev.latchkey.platform.ErrorBodies;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Optional;
+
+/**
+ * Authenticates org endpoints by their {@code Authorization: Bearer fl-...} key. A client JWT here is just
+ * an unknown key.
+ */
+@Provider
+@OrgAuthenticated
+@Priority(Priorities.AUTHENTICATION)
+public class OrgKeyFilter implements ContainerRequestFilter {
+
+    static final String INVALID_KEY = "Invalid API key";
+
+    @Inject
+    Organizations organizations;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        BearerCredentials.Extracted extracted =
+                BearerCredentials.extract(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (extracted.failure() != null) {
+            request.abortWith(ErrorBodies.response(401, extracted.failure().detail()));
+            return;
+        }
+        Optional<OrgPrincipal> org = organizations.authenticate(extracted.token());
+        if (org.isEmpty()) {
+            request.abortWith(ErrorBodies.response(401, INVALID_KEY));
+            return;
+        }
+        OrgPrincipal principal = org.get();
+        request.setSecurityContext(new BearerSecurityContext(principal, request.getSecurityContext().isSecure()));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.latchkey.orgs.control;
+
+import dev.latchkey.orgs.entity.ApiKey;
+import dev.latchkey.orgs.entity.Organization;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Organizations and their API keys in the database. */
+@Stateless
+public class Organizations {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    /** The organization holding this key, if the key exists and is not revoked. */
+    public Optional<OrgPrincipal> authenticate(String presentedKey) {
+        String hash = ApiKeys.hash(presentedKey);
+        List<ApiKey> found = em.createNamedQuery(ApiKey.BY_HASH, ApiKey.class)
+                .setParameter("keyHash", hash)
+                .getResultList();
+        for (ApiKey key : found) {
+            if (ApiKeys.sameHash(key.keyHash(), hash) && !key.isRevoked()) {
+                key.markUsed(clock.millis());
+                return Optional.of(new OrgPrincipal(key.orgId(), key.keyId()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public long count() {
+        return em.createNamedQuery(Organization.COUNT, Long.class).getSingleResult();
+    }
+
+    public Optional<Organization> byName(String name) {
+        return em.createNamedQuery(Organization.BY_NAME, Organization.class)
+                .setParameter("name", name)
+                .getResultStream()
+                .findFirst();
+    }
+
+    public Organization create(String name) {
+        Organization org = new Organization(UUID.randomUUID().toString(), name, clock.millis());
+        em.persist(org);
+        em.flush(); // keys reference the organization: its row goes first
+        return org;
+    }
+
+    /** Adds a key to an organization; the caller has the key text, the database only its hash. */
+    public ApiKey addKey(String orgId, String keyText) {
+        ApiKey key = new ApiKey(UUID.randomUUID().toString(), orgId, ApiKeys.hash(keyText),
+                ApiKeys.prefix(keyText), clock.millis());
+        em.persist(key);
+        return key;
+    }
+
+    public Optional<ApiKey> keyByText(String keyText) {
+        return em.createNamedQuery(ApiKey.BY_HASH, ApiKey.class)
+                .setParameter("keyHash", ApiKeys.hash(keyText))
+                .getResultStream()
+                .findFirst();
+    }
+
+    public List<ApiKey> activeKeys(String orgId) {
+        return em.createNamedQuery(ApiKey.ACTIVE_BY_ORG, ApiKey.class).setParameter("orgId", orgId).getResultList();
+    }
+
+    public long now() {
+        return clock.millis();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.latchkey.platform;
+
+import jakarta.json.Json;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** The one error shape of the whole service: {@code {"detail": "..."}} as application/json. */
+public final class ErrorBodies {
+
+    private ErrorBodies() {
+    }
+
+    public static String json(String detail) {
+        return Json.createObjectBuilder().add("detail", detail).build().toString();
+    }
+
+    public static Response response(int status, String detail) {
+        Response.ResponseBuilder builder = Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(json(detail));
+        if (status == 401) {
+            builder.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        return builder.build();
+    }
+
+    /** Fixed texts for the statuses the framework itself produces. */
+    public static String forStatus(int status) {
+        return switch (status) {
+            case 400 -> "Bad request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not found";
+            case 405 -> "Method not allowed";
+            case 406 -> "Not acceptable: this endpoint produces application/json";
+            case 413 -> "Request body too large";
+            case 415 -> "Unsupported media type: send application/json";
+            default -> status >= 500 ? "Internal server error" : "Request failed";
+        };
+    }
+}

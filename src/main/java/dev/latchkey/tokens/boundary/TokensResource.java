@@ -1,0 +1,184 @@
+package dev.latchkey.tokens.boundary;
+
+import dev.latchkey.access.control.ClientAccess;
+import dev.latchkey.access.control.TokenFailure;
+import dev.latchkey.access.control.Verdict;
+import dev.latchkey.orgs.boundary.OrgAuthenticated;
+import dev.latchkey.orgs.control.OrgPrincipal;
+import dev.latchkey.platform.ApiError;
+import dev.latchkey.platform.JsonBodies;
+import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.Timestamps;
+import dev.latchkey.tokens.control.JwtCodec;
+import dev.latchkey.tokens.control.SigningKeys;
+import dev.latchkey.tokens.control.TokenRequests;
+import dev.latchkey.tokens.control.TokenStore;
+import dev.latchkey.tokens.entity.ClientToken;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.util.List;
+import java.util.logging.Logger;
+
+/** The organization endpoints of the contract's section 1, all behind an org API key. */
+@Path("")
+@OrgAuthenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class TokensResource {
+
+    static final String TOKEN_NOT_FOUND = "Token not found";
+    static final String INVALID_TOKEN_FORMAT = "Invalid token format";
+    private static final Logger LOG = Logger.getLogger(TokensResource.class.getName());
+
+    @Inject
+    TokenStore store;
+
+    @Inject
+    SigningKeys signingKeys;
+
+    @Inject
+    ClientAccess access;
+
+    @Inject
+    Settings settings;
+
+    @Context
+    SecurityContext security;
+
+    @POST
+    @Path("generate_access_token")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public JsonObject generate(InputStream body) {
+        TokenRequests.Mint request = TokenRequests.mint(JsonBodies.readObject(body), settings.maxDurationSecs());
+        ClientToken token = store.mint(orgId(), request.clientId(), request.durationSecs(), request.metadataJson());
+        String jwt = signingKeys.codec().sign(token.clientId(), token.tokenId(), token.issuedAt(), token.expiresAt());
+        LOG.info(() -> "Minted token " + token.tokenId() + " for a client of org " + orgId());
+        return Json.createObjectBuilder()
+                .add("access_token", jwt)
+                .add("expires_in", request.durationSecs())
+                .add("token_id", token.tokenId())
+                .add("expires_at", Timestamps.iso(token.expiresAt()))
+                .build();
+    }
+
+    @POST
+    @Path("revoke_token")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public JsonObject revoke(InputStream body) {
+        TokenRequests.Revoke request = TokenRequests.revoke(JsonBodies.readObject(body));
+        JwtCodec.Decoded decoded = signingKeys.codec().decode(request.accessToken());
+        if (!decoded.isValid()) {
+            throw ApiError.badRequest(INVALID_TOKEN_FORMAT);
+        }
+        if (!store.revoke(orgId(), decoded.tokenId(), request.reason())) {
+            throw ApiError.notFound(TOKEN_NOT_FOUND);
+        }
+        LOG.info(() -> "Revoked token " + decoded.tokenId() + " of org " + orgId());
+        return Json.createObjectBuilder()
+                .add("status", "success")
+                .add("message", "Token successfully revoked")
+                .build();
+    }
+
+    @POST
+    @Path("revoke_client_tokens")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public JsonObject revokeClient(InputStream body) {
+        TokenRequests.RevokeClient request = TokenRequests.revokeClient(JsonBodies.readObject(body));
+        int revoked = store.revokeClient(orgId(), request.clientId(), request.reason());
+        LOG.info(() -> "Revoked " + revoked + " tokens of one client of org " + orgId());
+        return Json.createObjectBuilder()
+                .add("status", "success")
+                .add("message", "All tokens for client successfully revoked")
+                .add("revoked_count", revoked)
+                .build();
+    }
+
+    /** RFC 7662 style: the details of an active token of this org, otherwise only {@code active: false}. */
+    @POST
+    @Path("introspect")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public JsonObject introspect(InputStream body) {
+        String accessToken = TokenRequests.introspect(JsonBodies.readObject(body));
+        Verdict verdict = access.validator().validateToken(accessToken);
+        if (verdict.failure() == TokenFailure.INTERNAL_ERROR) {
+            throw new ApiError(500, TokenFailure.INTERNAL_ERROR.detail());
+        }
+        if (!verdict.isAccepted() || !verdict.principal().orgId().equals(orgId())) {
+            return Json.createObjectBuilder().add("active", false).build();
+        }
+        return store.findOwned(orgId(), verdict.principal().tokenId())
+                .map(token -> Json.createObjectBuilder()
+                        .add("active", true)
+                        .add("client_id", token.clientId())
+                        .add("token_id", token.tokenId())
+                        .add("metadata", parse(token.metadata()))
+                        .add("issued_at", Timestamps.iso(token.issuedAt()))
+                        .add("expires_at", Timestamps.iso(token.expiresAt()))
+                        .build())
+                .orElseGet(() -> Json.createObjectBuilder().add("active", false).build());
+    }
+
+    /** A client's tokens, newest first; follow {@code next_cursor} until it is null. */
+    @GET
+    @Path("client_tokens")
+    public JsonObject list(@QueryParam("client_id") String clientId, @QueryParam("limit") String limit,
+                           @QueryParam("cursor") String cursor) {
+        TokenRequests.Page page = TokenRequests.page(clientId, limit, cursor);
+        List<ClientToken> rows = store.page(orgId(), page.clientId(), page.after().issuedAt(),
+                page.after().tokenId(), page.limit() + 1);
+        JsonArrayBuilder tokens = Json.createArrayBuilder();
+        rows.stream().limit(page.limit()).forEach(token -> tokens.add(describe(token)));
+        JsonObjectBuilder result = Json.createObjectBuilder().add("tokens", tokens);
+        if (rows.size() > page.limit()) {
+            ClientToken last = rows.get(page.limit() - 1);
+            result.add("next_cursor", new TokenRequests.Cursor(last.issuedAt(), last.tokenId()).encode());
+        } else {
+            result.addNull("next_cursor");
+        }
+        return result.build();
+    }
+
+    private static JsonObject describe(ClientToken token) {
+        JsonObjectBuilder item = Json.createObjectBuilder()
+                .add("token_id", token.tokenId())
+                .add("client_id", token.clientId())
+                .add("issued_at", Timestamps.iso(token.issuedAt()))
+                .add("expires_at", Timestamps.iso(token.expiresAt()));
+        if (token.revokedAt() == null) {
+            item.addNull("revoked_at");
+        } else {
+            item.add("revoked_at", Timestamps.iso(token.revokedAt()));
+        }
+        if (token.revocationReason() == null) {
+            item.addNull("revocation_reason");
+        } else {
+            item.add("revocation_reason", token.revocationReason());
+        }
+        return item.add("metadata", parse(token.metadata())).build();
+    }
+
+    private static JsonObject parse(String json) {
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            return reader.readObject();
+        }
+    }
+
+    private String orgId() {
+        return ((OrgPrincipal) security.getUserPrincipal()).orgId();
+    }
+}

@@ -1,0 +1,169 @@
+package dev.latchkey.tokens.control;
+
+import java.security.Key;
+import java.util.function.Supplier;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.lang.JoseException;
+import org.jose4j.lang.UnresolvableKeyException;
+
+/**
+ * Writes and reads Latchkey's client JWTs: HS256 with a {@code kid} header, claims {@code client_id},
+ * {@code token_id} (also {@code jti}), {@code iat}, {@code exp}, {@code iss}. Nothing else goes in; the
+ * metadata stays in the database.
+ *
+ * <p>Reading is strict. The text must be exactly as issued (three canonical, unpadded base64url segments,
+ * at most 4 KiB) before jose4j sees it, because jose4j decodes base64 leniently; only HS256 is permitted;
+ * the key is chosen by {@code kid} from our own key ring and nowhere else. One {@link JwtConsumer} is built
+ * and shared: it is thread-safe. Exception texts of jose4j contain the token and are never passed on.
+ */
+public final class JwtCodec {
+
+    public static final String ISSUER = "latchkey";
+    public static final int MAX_TOKEN_LENGTH = 4096;
+
+    private final Supplier<KeyRing> keys;
+    private final JwtConsumer consumer;
+
+    public JwtCodec(Supplier<KeyRing> keys) {
+        this.keys = keys;
+        this.consumer = new JwtConsumerBuilder()
+                .setSkipAllValidators() // claims are checked below, in the contract's order
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256)
+                .setVerificationKeyResolver((jws, nesting) -> {
+                    Key key = keys.get().byKid(jws.getKeyIdHeaderValue());
+                    if (key == null) {
+                        throw new UnresolvableKeyException("unknown kid");
+                    }
+                    return key;
+                })
+                .build();
+    }
+
+    /** What reading a token found: the claims, or how the token failed. */
+    public enum Outcome { VALID, BAD_FORMAT, MISSING_FIELDS }
+
+    /** A read token. {@code expSeconds} is the JWT {@code exp}; claims are null unless VALID. */
+    public record Decoded(Outcome outcome, String clientId, String tokenId, double expSeconds) {
+
+        static final Decoded BAD_FORMAT = new Decoded(Outcome.BAD_FORMAT, null, null, 0);
+        static final Decoded MISSING_FIELDS = new Decoded(Outcome.MISSING_FIELDS, null, null, 0);
+
+        public boolean isValid() {
+            return outcome == Outcome.VALID;
+        }
+
+        public boolean isExpiredAt(long epochMillis) {
+            return epochMillis >= expSeconds * 1000;
+        }
+    }
+
+    public String sign(String clientId, String tokenId, long issuedAtMillis, long expiresAtMillis) {
+        KeyRing ring = keys.get();
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(ISSUER);
+        claims.setClaim("client_id", clientId);
+        claims.setClaim("token_id", tokenId);
+        claims.setJwtId(tokenId);
+        claims.setIssuedAt(NumericDate.fromSeconds(Math.floorDiv(issuedAtMillis, 1000)));
+        claims.setExpirationTime(NumericDate.fromSeconds(Math.floorDiv(expiresAtMillis + 999, 1000)));
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+        jws.setKeyIdHeaderValue(ring.activeKid());
+        jws.setHeader("typ", "JWT");
+        jws.setKey(ring.active());
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException("signing a token failed", e);
+        }
+    }
+
+    /** Checks the table's rows 3 and 4: shape, algorithm, kid, signature, issuer, then the required claims. */
+    public Decoded decode(String token) {
+        if (!hasCanonicalShape(token)) {
+            return Decoded.BAD_FORMAT;
+        }
+        JwtClaims claims;
+        try {
+            claims = consumer.processToClaims(token);
+        } catch (InvalidJwtException e) {
+            return Decoded.BAD_FORMAT;
+        }
+        if (!ISSUER.equals(claims.getClaimValue("iss"))) {
+            return Decoded.BAD_FORMAT;
+        }
+        Object clientId = claims.getClaimValue("client_id");
+        Object tokenId = claims.getClaimValue("token_id");
+        Object exp = claims.getClaimValue("exp");
+        if (!(clientId instanceof String client) || client.isEmpty()
+                || !(tokenId instanceof String id) || id.isEmpty()
+                || !(exp instanceof Number expiry) || !(claims.getClaimValue("iat") instanceof Number)) {
+            return Decoded.MISSING_FIELDS;
+        }
+        return new Decoded(Outcome.VALID, client, id, expiry.doubleValue());
+    }
+
+    /**
+     * Exactly three non-empty segments of {@code [A-Za-z0-9_-]}, each canonical unpadded base64url
+     * (no impossible length, no stray bits in the last character), at most {@link #MAX_TOKEN_LENGTH} long.
+     */
+    static boolean hasCanonicalShape(String token) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            return false;
+        }
+        int segments = 0;
+        int start = 0;
+        for (int i = 0; i <= token.length(); i++) {
+            if (i == token.length() || token.charAt(i) == '.') {
+                if (++segments > 3 || !isCanonicalSegment(token, start, i)) {
+                    return false;
+                }
+                start = i + 1;
+            } else if (sextet(token.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return segments == 3;
+    }
+
+    private static boolean isCanonicalSegment(String token, int start, int end) {
+        int length = end - start;
+        if (length == 0) {
+            return false;
+        }
+        int last = sextet(token.charAt(end - 1));
+        return switch (length % 4) {
+            case 1 -> false;
+            case 2 -> (last & 0x0F) == 0;
+            case 3 -> (last & 0x03) == 0;
+            default -> true;
+        };
+    }
+
+    private static int sextet(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        if (c == '-') {
+            return 62;
+        }
+        if (c == '_') {
+            return 63;
+        }
+        return -1;
+    }
+}

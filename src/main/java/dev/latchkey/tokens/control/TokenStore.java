@@ -1,0 +1,83 @@
+package dev.latchkey.tokens.control;
+
+import dev.latchkey.access.control.TokenRecord;
+import dev.latchkey.tokens.entity.ClientToken;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The token manager: every read and write of client tokens. Each method is one transaction, so a method
+ * that returned has committed. Every lookup is keyed on token_id and scoped to the calling organization.
+ */
+@Stateless
+public class TokenStore {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    /** Stores a new token for a client; the row is committed when this returns. */
+    public ClientToken mint(String orgId, String clientId, long durationSecs, String metadataJson) {
+        long now = clock.millis();
+        ClientToken token = new ClientToken(UUID.randomUUID().toString(), orgId, clientId,
+                now, now + durationSecs * 1000, metadataJson);
+        em.persist(token);
+        return token;
+    }
+
+    /** The validator's view of a token, read without a transaction of its own. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Optional<TokenRecord> find(String tokenId) {
+        return Optional.ofNullable(em.find(ClientToken.class, tokenId))
+                .map(t -> new TokenRecord(t.tokenId(), t.orgId(), t.clientId(), t.issuedAt(), t.expiresAt(),
+                        t.isRevoked()));
+    }
+
+    /** The organization's own token with this id. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Optional<ClientToken> findOwned(String orgId, String tokenId) {
+        return Optional.ofNullable(em.find(ClientToken.class, tokenId)).filter(t -> t.orgId().equals(orgId));
+    }
+
+    /** Revokes one of the organization's tokens; false when it has no such token. Revoking again succeeds. */
+    public boolean revoke(String orgId, String tokenId, String reason) {
+        ClientToken token = em.find(ClientToken.class, tokenId);
+        if (token == null || !token.orgId().equals(orgId)) {
+            return false;
+        }
+        token.revoke(reason, clock.millis());
+        return true;
+    }
+
+    /** Revokes every live (unrevoked, unexpired) token of one client of the organization; returns how many. */
+    public int revokeClient(String orgId, String clientId, String reason) {
+        return em.createNamedQuery(ClientToken.REVOKE_CLIENT)
+                .setParameter("now", clock.millis())
+                .setParameter("reason", reason)
+                .setParameter("orgId", orgId)
+                .setParameter("clientId", clientId)
+                .executeUpdate();
+    }
+
+    /** One page of a client's tokens, newest first, strictly after the (issuedAt, tokenId) position. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<ClientToken> page(String orgId, String clientId, long afterIssuedAt, String afterTokenId, int limit) {
+        return em.createNamedQuery(ClientToken.PAGE_BY_CLIENT, ClientToken.class)
+                .setParameter("orgId", orgId)
+                .setParameter("clientId", clientId)
+                .setParameter("issuedAt", afterIssuedAt)
+                .setParameter("tokenId", afterTokenId)
+                .setMaxResults(limit)
+                .getResultList();
+    }
+}
