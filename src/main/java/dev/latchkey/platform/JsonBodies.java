@@ -1,13 +1,11 @@
 package dev.latchkey.platform;
 
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
-import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,13 +33,20 @@ public final class JsonBodies {
         if (bytes.length == 0) {
             throw ApiError.badRequest("Request body is missing: send a JSON object");
         }
-        JsonStructure structure;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(bytes))) {
-            structure = reader.read();
-        } catch (JsonException | IllegalStateException | StackOverflowError e) {
+        JsonValue value;
+        try (JsonParser parser = Json.createParser(new ByteArrayInputStream(bytes))) {
+            parser.next();
+            value = parser.getValue();
+            if (parser.hasNext()) {
+                throw ApiError.badRequest(NOT_JSON); // text after the value
+            }
+        } catch (ApiError e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            // malformed, truncated, or nested deeper than the parser allows
             throw ApiError.badRequest(NOT_JSON);
         }
-        if (!(structure instanceof JsonObject object)) {
+        if (!(value instanceof JsonObject object)) {
             throw ApiError.badRequest("Request body must be a JSON object");
         }
         return object;
