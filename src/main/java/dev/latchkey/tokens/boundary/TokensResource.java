@@ -10,10 +10,12 @@ import dev.latchkey.platform.JsonBodies;
 import dev.latchkey.platform.Settings;
 import dev.latchkey.platform.Timestamps;
 import dev.latchkey.tokens.control.JwtCodec;
+import dev.latchkey.tokens.control.Revocation;
 import dev.latchkey.tokens.control.SigningKeys;
 import dev.latchkey.tokens.control.TokenRequests;
 import dev.latchkey.tokens.control.TokenStore;
 import dev.latchkey.tokens.entity.ClientToken;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -56,6 +58,9 @@ public class TokensResource {
     @Inject
     Settings settings;
 
+    @Inject
+    Event<Revocation> revocations;
+
     @Context
     SecurityContext security;
 
@@ -87,6 +92,7 @@ public class TokensResource {
         if (!store.revoke(orgId(), decoded.tokenId(), request.reason())) {
             throw ApiError.notFound(TOKEN_NOT_FOUND);
         }
+        revocations.fire(Revocation.ofToken(orgId(), decoded.tokenId()));
         LOG.info(() -> "Revoked token " + decoded.tokenId() + " of org " + orgId());
         return Json.createObjectBuilder()
                 .add("status", "success")
@@ -100,6 +106,7 @@ public class TokensResource {
     public JsonObject revokeClient(InputStream body) {
         TokenRequests.RevokeClient request = TokenRequests.revokeClient(JsonBodies.readObject(body));
         int revoked = store.revokeClient(orgId(), request.clientId(), request.reason());
+        revocations.fire(Revocation.ofClient(orgId(), request.clientId()));
         LOG.info(() -> "Revoked " + revoked + " tokens of one client of org " + orgId());
         return Json.createObjectBuilder()
                 .add("status", "success")
