@@ -1,0 +1,116 @@
+package dev.latchkey.it;
+
+import static dev.latchkey.it.Api.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's run command, as a new user meets it: {@code java -jar target/latchkey-micro.jar} in an empty
+ * folder, with no LATCHKEY_ variables. The first start creates the org {@code default} and prints its key
+ * once; a restart over the same ./data keeps the org, the key and the tokens, and prints no key.
+ */
+class MicroJarIT {
+
+    private static final Pattern KEY = Pattern.compile("fl-[A-Za-z0-9_-]{32,}");
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void firstStartPrintsAWorkingKeyOnceAndARestartKeepsEverything() throws Exception {
+        int port = freePort();
+        String[] orgKey = new String[1];
+        String[] tokens = new String[2];
+        String firstLog = run(port, 1, api -> {
+            Matcher key = KEY.matcher(Files.readString(workDir.resolve("run-1.log")));
+            assertTrue(key.find(), "the first start prints the org key");
+            orgKey[0] = key.group();
+            assertFalse(key.find(), "the key is printed once");
+            tokens[0] = mint(api, orgKey[0]);
+            tokens[1] = mint(api, orgKey[0]);
+            assertEquals(200, api.get("api/v1/client_api", bearer(tokens[0])).status());
+            Api.Reply revoked = api.post("api/v1/revoke_token", bearer(orgKey[0]),
+                    "{\"access_token\":\"" + tokens[1] + "\"}");
+            assertEquals(200, revoked.status(), revoked.body());
+        });
+        assertTrue(firstLog.contains("Created organization 'default'"), firstLog);
+        assertTrue(Files.isDirectory(workDir.resolve("data")), "the embedded H2 database lives under ./data");
+
+        String secondLog = run(port, 2, api -> {
+            assertEquals(200, api.get("api/v1/client_api", bearer(tokens[0])).status(), "the token survived");
+            api.get("api/v1/client_api", bearer(tokens[1])).assertError(401, "Token has been revoked");
+            mint(api, orgKey[0]);
+        });
+        assertFalse(KEY.matcher(secondLog).find(), "a restart prints no key");
+    }
+
+    private static String mint(Api api, String orgKey) {
+        Api.Reply minted = api.post("api/v1/generate_access_token", bearer(orgKey),
+                "{\"client_id\":\"readme-user\",\"duration_secs\":600}");
+        assertEquals(200, minted.status(), minted.body());
+        return minted.json().getString("access_token");
+    }
+
+    private interface Session {
+        void use(Api api) throws Exception;
+    }
+
+    /** Starts the jar, waits until it serves, runs the session, stops it; returns what it printed. */
+    private String run(int port, int round, Session session) throws Exception {
+        Path log = workDir.resolve("run-" + round + ".log");
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", new File("target/latchkey-micro.jar").getAbsolutePath(),
+                "--port", String.valueOf(port), "--nocluster"))
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("LATCHKEY_"));
+        Process process = builder.start();
+        try {
+            awaitReady(process, log);
+            session.use(new Api(new URL("http://localhost:" + port + "/")));
+        } finally {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        return Files.readString(log);
+    }
+
+    private static void awaitReady(Process process, Path log) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            String text = Files.readString(log);
+            if (text.contains(" ready in ")) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("latchkey-micro.jar exited early:\n" + text);
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("latchkey-micro.jar did not become ready:\n" + Files.readString(log));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
