@@ -21,6 +21,14 @@ public class Settings {
     @ConfigProperty(name = "LATCHKEY_MAX_DURATION_SECS", defaultValue = "86400")
     long maxDurationSecs;
 
+    @Inject
+    @ConfigProperty(name = "LATCHKEY_ADMIN_KEY")
+    Optional<String> adminKey;
+
+    @Inject
+    @ConfigProperty(name = "LATCHKEY_RETENTION_DAYS", defaultValue = "7")
+    int retentionDays;
+
     public Optional<String> orgApiKey() {
         return orgApiKey.filter(value -> !value.isBlank());
     }
@@ -31,5 +39,14 @@ public class Settings {
 
     public long maxDurationSecs() {
         return maxDurationSecs;
+    }
+
+    /** The admin API is enabled only when this is set. */
+    public Optional<String> adminKey() {
+        return adminKey.filter(value -> !value.isBlank());
+    }
+
+    public int retentionDays() {
+        return retentionDays;
     }
 }

@@ -27,6 +27,9 @@ public final class Api {
     /** The org key the test server was started with (see the failsafe configuration). */
     public static final String ORG_KEY = System.getenv("LATCHKEY_ORG_API_KEY");
 
+    /** The admin key the test server was started with. */
+    public static final String ADMIN_KEY = System.getenv("LATCHKEY_ADMIN_KEY");
+
     private final URI root;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -148,6 +151,14 @@ public final class Api {
         Reply reply = listTokens(clientId);
         assertEquals(200, reply.status(), reply::body);
         return reply.json().getJsonArray("tokens").size();
+    }
+
+    /** Creates an organization through the admin API; the answer carries its first api_key. */
+    public JsonObject createOrg() {
+        Reply reply = post("api/v1/admin/orgs", bearer(ADMIN_KEY),
+                Json.createObjectBuilder().add("name", "org-" + UUID.randomUUID()).build().toString());
+        assertEquals(201, reply.status(), reply::body);
+        return reply.json();
     }
 
     public static String string(JsonObject json, String field) {

@@ -37,8 +37,7 @@ public class OrgBootstrap {
             holdExactly(configured.get());
         } else if (organizations.count() == 0) {
             String key = ApiKeys.generate();
-            Organization org = organizations.create(DEFAULT_ORG);
-            organizations.addKey(org.orgId(), key);
+            organizations.createWithKey(DEFAULT_ORG, key);
             LOG.info("Created organization 'default'. Its API key is shown only this once, store it now: " + key);
         }
     }

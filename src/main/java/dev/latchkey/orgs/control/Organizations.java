@@ -54,6 +54,15 @@ public class Organizations {
         return org;
     }
 
+    public record Created(Organization org, ApiKey key) {
+    }
+
+    /** A new organization and its first key, in one transaction. */
+    public Created createWithKey(String name, String keyText) {
+        Organization org = create(name);
+        return new Created(org, addKey(org.orgId(), keyText));
+    }
+
     /** Adds a key to an organization; the caller has the key text, the database only its hash. */
     public ApiKey addKey(String orgId, String keyText) {
         ApiKey key = new ApiKey(UUID.randomUUID().toString(), orgId, ApiKeys.hash(keyText),
@@ -67,6 +76,25 @@ public class Organizations {
                 .setParameter("keyHash", ApiKeys.hash(keyText))
                 .getResultStream()
                 .findFirst();
+    }
+
+    public Optional<Organization> find(String orgId) {
+        return Optional.ofNullable(em.find(Organization.class, orgId));
+    }
+
+    /** Every key of an organization, oldest first, revoked ones included. */
+    public List<ApiKey> keys(String orgId) {
+        return em.createNamedQuery(ApiKey.BY_ORG, ApiKey.class).setParameter("orgId", orgId).getResultList();
+    }
+
+    /** Revokes an org key at once; false if there is no such key. Revoking again succeeds. */
+    public boolean revokeKey(String keyId) {
+        ApiKey key = em.find(ApiKey.class, keyId);
+        if (key == null) {
+            return false;
+        }
+        key.revoke(clock.millis());
+        return true;
     }
 
     public List<ApiKey> activeKeys(String orgId) {

@@ -11,12 +11,14 @@ import java.util.Objects;
 @Entity
 @Table(name = "api_key")
 @NamedQuery(name = ApiKey.BY_HASH, query = "SELECT k FROM ApiKey k WHERE k.keyHash = :keyHash")
+@NamedQuery(name = ApiKey.BY_ORG, query = "SELECT k FROM ApiKey k WHERE k.orgId = :orgId ORDER BY k.createdAt, k.keyId")
 @NamedQuery(name = ApiKey.ACTIVE_BY_ORG,
         query = "SELECT k FROM ApiKey k WHERE k.orgId = :orgId AND k.revokedAt IS NULL")
 public class ApiKey {
 
     public static final String BY_HASH = "ApiKey.byHash";
     public static final String ACTIVE_BY_ORG = "ApiKey.activeByOrg";
+    public static final String BY_ORG = "ApiKey.byOrg";
 
     @Id
     @Column(name = "key_id", length = 36)
@@ -83,5 +85,17 @@ public class ApiKey {
 
     public String keyPrefix() {
         return keyPrefix;
+    }
+
+    public long createdAt() {
+        return createdAt;
+    }
+
+    public Long lastUsedAt() {
+        return lastUsedAt;
+    }
+
+    public Long revokedAt() {
+        return revokedAt;
     }
 }

@@ -43,4 +43,8 @@ public class Organization {
     public String name() {
         return name;
     }
+
+    public long createdAt() {
+        return createdAt;
+    }
 }

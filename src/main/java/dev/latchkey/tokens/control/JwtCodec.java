@@ -1,6 +1,7 @@
 package dev.latchkey.tokens.control;
 
 import java.security.Key;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -31,13 +32,25 @@ public final class JwtCodec {
     private final Supplier<KeyRing> keys;
     private final JwtConsumer consumer;
 
+    /** A codec over a fixed or changing key ring that knows every kid it will ever see. */
     public JwtCodec(Supplier<KeyRing> keys) {
+        this(keys, kid -> null);
+    }
+
+    /**
+     * @param unknownKid asked for a kid the ring lacks (it may refresh the ring); null means unknown
+     */
+    public JwtCodec(Supplier<KeyRing> keys, Function<String, Key> unknownKid) {
         this.keys = keys;
         this.consumer = new JwtConsumerBuilder()
                 .setSkipAllValidators() // claims are checked below, in the contract's order
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256)
                 .setVerificationKeyResolver((jws, nesting) -> {
-                    Key key = keys.get().byKid(jws.getKeyIdHeaderValue());
+                    String kid = jws.getKeyIdHeaderValue();
+                    Key key = keys.get().byKid(kid);
+                    if (key == null && kid != null) {
+                        key = unknownKid.apply(kid);
+                    }
                     if (key == null) {
                         throw new UnresolvableKeyException("unknown kid");
                     }

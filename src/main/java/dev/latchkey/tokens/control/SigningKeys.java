@@ -1,5 +1,6 @@
 package dev.latchkey.tokens.control;
 
+import dev.latchkey.platform.ApiError;
 import dev.latchkey.platform.Settings;
 import dev.latchkey.tokens.entity.SigningKey;
 import jakarta.annotation.PostConstruct;
@@ -11,7 +12,6 @@ import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,14 +22,18 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
  * The signing keys of this service and the one {@link JwtCodec} built on them.
- * With {@code LATCHKEY_JWT_SECRET} set, that secret signs (it is never written to the database);
- * otherwise a random key is generated on the first start and kept in the database, so that restarts
- * and other nodes on the same database agree. Keys already in the database keep validating the tokens
- * they signed. Reads never lock: the ring is an immutable snapshot behind a volatile field.
+ *
+ * <p>With {@code LATCHKEY_JWT_SECRET} set, that secret signs (it is never written to the database); otherwise
+ * the newest generated key in the database signs, and a first one is generated on the first start, so that
+ * restarts and other nodes on the same database agree. Every unretired key in the database keeps validating
+ * the tokens it signed. A {@code kid} this node does not know makes it re-read the table (at most every few
+ * seconds), which is how a key rotated on another node reaches this one. Reads never lock: the ring is an
+ * immutable snapshot behind a volatile field.
  */
 @Singleton
 @Startup
@@ -39,6 +43,7 @@ public class SigningKeys {
 
     private static final Logger LOG = Logger.getLogger(SigningKeys.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long RELOAD_INTERVAL_MILLIS = 5_000;
 
     @PersistenceContext
     EntityManager em;
@@ -50,41 +55,103 @@ public class SigningKeys {
     Clock clock;
 
     private volatile KeyRing ring;
+    private volatile long lastReload;
+    private Optional<Map.Entry<String, Key>> configured;
     private JwtCodec codec;
 
     @PostConstruct
     void load() {
-        Map<String, Key> keys = new LinkedHashMap<>();
-        List<SigningKey> stored = em.createNamedQuery(SigningKey.USABLE, SigningKey.class).getResultList();
-        for (SigningKey key : stored) {
-            keys.put(key.kid(), KeyRing.hmac(Base64.getUrlDecoder().decode(key.secret())));
+        configured = settings.jwtSecret().map(SigningKeys::configuredKey);
+        if (configured.isEmpty() && usable().isEmpty()) {
+            generate();
         }
-        String active;
-        if (settings.jwtSecret().isPresent()) {
-            byte[] secret = configuredSecret(settings.jwtSecret().get());
-            active = "env-" + HexFormat.of().formatHex(sha256(secret)).substring(0, 16);
-            keys.put(active, KeyRing.hmac(secret));
-        } else if (stored.isEmpty()) {
-            byte[] secret = new byte[KeyRing.MIN_SECRET_BYTES];
-            RANDOM.nextBytes(secret);
-            SigningKey generated = new SigningKey(randomKid(),
-                    Base64.getUrlEncoder().withoutPadding().encodeToString(secret), clock.millis());
-            em.persist(generated);
-            keys.put(generated.kid(), KeyRing.hmac(secret));
-            active = generated.kid();
-            LOG.info("Generated a signing key (kid " + active + ") and stored it in the database");
-        } else {
-            active = stored.get(stored.size() - 1).kid();
-        }
-        ring = new KeyRing(active, keys);
-        codec = new JwtCodec(() -> ring);
+        reload();
+        codec = new JwtCodec(() -> ring, this::unknownKid);
     }
 
     public JwtCodec codec() {
         return codec;
     }
 
-    private static byte[] configuredSecret(String text) {
+    /** Makes a new generated key the signing key; older keys keep validating until retired. */
+    public synchronized String rotate() {
+        if (configured.isPresent()) {
+            throw new ApiError(409, "The signing key comes from LATCHKEY_JWT_SECRET: rotate it by changing that variable");
+        }
+        String kid = generate();
+        reload();
+        LOG.info("Rotated the signing key: new tokens are signed with kid " + kid);
+        return kid;
+    }
+
+    /**
+     * Retires every generated key that no unexpired token can carry any more: a key stopped signing when its
+     * successor was created, and no token lives longer than the longest duration allowed.
+     */
+    public synchronized int retireUnused(long now, long maxDurationMillis) {
+        List<SigningKey> keys = usable();
+        int retired = 0;
+        for (int i = 0; i < keys.size() - 1; i++) {
+            long stoppedSigning = keys.get(i + 1).createdAt();
+            if (now > stoppedSigning + maxDurationMillis) {
+                em.merge(keys.get(i)).retire(now);
+                retired++;
+                LOG.info("Retired signing key " + keys.get(i).kid() + ": no unexpired token can use it");
+            }
+        }
+        if (retired > 0) {
+            reload();
+        }
+        return retired;
+    }
+
+    /** Called by the codec for a kid it does not know: re-read the table, but not more often than every 5 s. */
+    private Key unknownKid(String kid) {
+        long now = clock.millis();
+        if (now - lastReload < RELOAD_INTERVAL_MILLIS) {
+            return null;
+        }
+        synchronized (this) {
+            if (now - lastReload >= RELOAD_INTERVAL_MILLIS) {
+                reload();
+            }
+        }
+        return ring.byKid(kid);
+    }
+
+    private synchronized void reload() {
+        Map<String, Key> keys = new LinkedHashMap<>();
+        String active = null;
+        for (SigningKey key : usable()) {
+            keys.put(key.kid(), KeyRing.hmac(Base64.getUrlDecoder().decode(key.secret())));
+            active = key.kid();
+        }
+        if (configured.isPresent()) {
+            keys.put(configured.get().getKey(), configured.get().getValue());
+            active = configured.get().getKey();
+        }
+        ring = new KeyRing(active, keys);
+        lastReload = clock.millis();
+    }
+
+    private List<SigningKey> usable() {
+        return em.createNamedQuery(SigningKey.USABLE, SigningKey.class).getResultList();
+    }
+
+    private String generate() {
+        byte[] secret = new byte[KeyRing.MIN_SECRET_BYTES];
+        RANDOM.nextBytes(secret);
+        byte[] kid = new byte[12];
+        RANDOM.nextBytes(kid);
+        SigningKey key = new SigningKey(Base64.getUrlEncoder().withoutPadding().encodeToString(kid),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(secret), clock.millis());
+        em.persist(key);
+        em.flush();
+        LOG.info("Generated a signing key (kid " + key.kid() + ") and stored it in the database");
+        return key.kid();
+    }
+
+    private static Map.Entry<String, Key> configuredKey(String text) {
         byte[] secret;
         try {
             secret = Base64.getUrlDecoder().decode(text.strip());
@@ -95,13 +162,8 @@ public class SigningKeys {
             throw new IllegalStateException("LATCHKEY_JWT_SECRET must decode to at least "
                     + KeyRing.MIN_SECRET_BYTES + " bytes");
         }
-        return secret;
-    }
-
-    private static String randomKid() {
-        byte[] bytes = new byte[12];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String kid = "env-" + HexFormat.of().formatHex(sha256(secret)).substring(0, 16);
+        return Map.entry(kid, KeyRing.hmac(secret));
     }
 
     private static byte[] sha256(byte[] data) {

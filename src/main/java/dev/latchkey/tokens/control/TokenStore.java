@@ -69,6 +69,18 @@ public class TokenStore {
                 .executeUpdate();
     }
 
+    /** Deletes up to {@code batchSize} tokens that expired before the cutoff; returns how many. */
+    public int purgeBatch(long cutoff, int batchSize) {
+        List<String> ids = em.createNamedQuery(ClientToken.EXPIRED_BEFORE, String.class)
+                .setParameter("cutoff", cutoff)
+                .setMaxResults(batchSize)
+                .getResultList();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return em.createNamedQuery(ClientToken.DELETE_IDS).setParameter("ids", ids).executeUpdate();
+    }
+
     /** One page of a client's tokens, newest first, strictly after the (issuedAt, tokenId) position. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ClientToken> page(String orgId, String clientId, long afterIssuedAt, String afterTokenId, int limit) {

@@ -17,10 +17,15 @@ import java.util.Objects;
 @NamedQuery(name = ClientToken.REVOKE_CLIENT, query = "UPDATE ClientToken t"
         + " SET t.revokedAt = :now, t.revocationReason = :reason"
         + " WHERE t.orgId = :orgId AND t.clientId = :clientId AND t.revokedAt IS NULL AND t.expiresAt > :now")
+@NamedQuery(name = ClientToken.EXPIRED_BEFORE, query = "SELECT t.tokenId FROM ClientToken t"
+        + " WHERE t.expiresAt < :cutoff ORDER BY t.expiresAt")
+@NamedQuery(name = ClientToken.DELETE_IDS, query = "DELETE FROM ClientToken t WHERE t.tokenId IN :ids")
 public class ClientToken {
 
     public static final String PAGE_BY_CLIENT = "ClientToken.pageByClient";
     public static final String REVOKE_CLIENT = "ClientToken.revokeClient";
+    public static final String EXPIRED_BEFORE = "ClientToken.expiredBefore";
+    public static final String DELETE_IDS = "ClientToken.deleteIds";
 
     @Id
     @Column(name = "token_id", length = 36)

@@ -38,6 +38,13 @@ public class SigningKey {
         this.createdAt = createdAt;
     }
 
+    /** Retires the key: it no longer validates anything. */
+    public void retire(long at) {
+        if (retiredAt == null) {
+            retiredAt = at;
+        }
+    }
+
     public String kid() {
         return kid;
     }

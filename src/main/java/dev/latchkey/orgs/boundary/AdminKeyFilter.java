@@ -1,0 +1,48 @@
+package dev.latchkey.orgs.boundary;
+
+import dev.latchkey.access.control.BearerCredentials;
+import dev.latchkey.orgs.control.ApiKeys;
+import dev.latchkey.platform.ErrorBodies;
+import dev.latchkey.platform.Settings;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Optional;
+
+/**
+ * Guards the admin API. Without {@code LATCHKEY_ADMIN_KEY} the API does not exist (404); with it, only
+ * {@code Bearer <admin key>} passes, compared in constant time (as SHA-256 digests, so lengths leak nothing).
+ * Org keys and client tokens are just wrong admin keys here.
+ */
+@Provider
+@AdminAuthenticated
+@Priority(Priorities.AUTHENTICATION)
+public class AdminKeyFilter implements ContainerRequestFilter {
+
+    static final String INVALID_ADMIN_KEY = "Invalid admin key";
+
+    @Inject
+    Settings settings;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        Optional<String> adminKey = settings.adminKey();
+        if (adminKey.isEmpty()) {
+            request.abortWith(ErrorBodies.response(404, ErrorBodies.forStatus(404)));
+            return;
+        }
+        BearerCredentials.Extracted extracted =
+                BearerCredentials.extract(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (extracted.failure() != null) {
+            request.abortWith(ErrorBodies.response(401, extracted.failure().detail()));
+            return;
+        }
+        if (!ApiKeys.sameHash(ApiKeys.hash(adminKey.get()), ApiKeys.hash(extracted.token()))) {
+            request.abortWith(ErrorBodies.response(401, INVALID_ADMIN_KEY));
+        }
+    }
+}

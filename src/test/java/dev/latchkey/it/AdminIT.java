@@ -1,0 +1,144 @@
+package dev.latchkey.it;
+
+import static dev.latchkey.it.Api.ADMIN_KEY;
+import static dev.latchkey.it.Api.ORG_KEY;
+import static dev.latchkey.it.Api.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.net.URL;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The admin API: organizations, key issue, listing, revocation taking effect at once. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class AdminIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.latchkey();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    Api api;
+
+    @BeforeEach
+    void connect() {
+        api = new Api(base);
+    }
+
+    @Test
+    void adminEndpointsRefuseEveryOtherCredential() {
+        String token = api.mintToken(Api.uniqueClient(), 60);
+        String name = "never-" + UUID.randomUUID();
+        String body = "{\"name\":\"" + name + "\"}";
+        api.post("api/v1/admin/orgs", null, body).assertError(401, "Authorization header is missing");
+        api.post("api/v1/admin/orgs", "Basic " + ADMIN_KEY, body)
+                .assertError(401, "Authorization header must start with Bearer");
+        api.post("api/v1/admin/orgs", bearer(ORG_KEY), body).assertError(401, "Invalid admin key");
+        api.post("api/v1/admin/orgs", bearer(token), body).assertError(401, "Invalid admin key");
+        api.post("api/v1/admin/orgs", bearer(ADMIN_KEY + "x"), body).assertError(401, "Invalid admin key");
+        api.post("api/v1/admin/signing_keys/rotate", bearer(ORG_KEY), "").assertError(401, "Invalid admin key");
+        api.send(api.request("api/v1/admin/api_keys/whatever", bearer(token)).DELETE())
+                .assertError(401, "Invalid admin key");
+        // and the admin key is not an org key
+        api.post("api/v1/generate_access_token", bearer(ADMIN_KEY), "{\"client_id\":\"c\",\"duration_secs\":5}")
+                .assertError(401, "Invalid API key");
+    }
+
+    @Test
+    void createdOrgGetsAWorkingKeyShownOnce() {
+        JsonObject org = api.createOrg();
+        assertEquals(Set.of("org_id", "name", "api_key", "key_id"), org.keySet());
+        String key = org.getString("api_key");
+        assertTrue(key.matches("fl-[A-Za-z0-9_-]{32,}"), key);
+        String client = Api.uniqueClient();
+        Api.Reply minted = api.post("api/v1/generate_access_token", bearer(key),
+                "{\"client_id\":\"" + client + "\",\"duration_secs\":60}");
+        assertEquals(200, minted.status(), minted.body());
+        Api.Reply listing = api.get("api/v1/admin/orgs/" + org.getString("org_id") + "/api_keys", bearer(ADMIN_KEY));
+        assertEquals(200, listing.status(), listing.body());
+        assertFalse(listing.body().contains(key), "the key text is never listed");
+        JsonArray keys = listing.json().getJsonArray("api_keys");
+        assertEquals(1, keys.size());
+        JsonObject listed = keys.getJsonObject(0);
+        assertEquals(Set.of("key_id", "prefix", "created_at", "last_used_at", "revoked_at"), listed.keySet());
+        assertEquals(org.getString("key_id"), listed.getString("key_id"));
+        assertTrue(key.startsWith(listed.getString("prefix")));
+        assertEquals(JsonValue.ValueType.STRING, listed.get("last_used_at").getValueType(), "used just now");
+        assertEquals(JsonValue.NULL, listed.get("revoked_at"));
+    }
+
+    @Test
+    void rotationKeepsBothKeysUntilOneIsRevokedAndRevocationIsImmediate() {
+        JsonObject org = api.createOrg();
+        String orgId = org.getString("org_id");
+        String first = org.getString("api_key");
+        Api.Reply issued = api.post("api/v1/admin/orgs/" + orgId + "/api_keys", bearer(ADMIN_KEY), "");
+        assertEquals(201, issued.status(), issued.body());
+        String second = issued.json().getString("api_key");
+        String client = Api.uniqueClient();
+        assertEquals(200, mint(first, client).status());
+        assertEquals(200, mint(second, client).status());
+
+        Api.Reply revoked = api.send(api.request("api/v1/admin/api_keys/" + org.getString("key_id"),
+                bearer(ADMIN_KEY)).DELETE());
+        assertEquals(200, revoked.status(), revoked.body());
+        mint(first, client).assertError(401, "Invalid API key");
+        assertEquals(200, mint(second, client).status(), "the other key still works");
+        assertEquals(200, api.send(api.request("api/v1/admin/api_keys/" + org.getString("key_id"),
+                bearer(ADMIN_KEY)).DELETE()).status(), "revoking again succeeds");
+
+        JsonArray keys = api.get("api/v1/admin/orgs/" + orgId + "/api_keys", bearer(ADMIN_KEY)).json()
+                .getJsonArray("api_keys");
+        assertEquals(2, keys.size());
+        assertEquals(JsonValue.ValueType.STRING, keys.getJsonObject(0).get("revoked_at").getValueType());
+        assertEquals(JsonValue.NULL, keys.getJsonObject(1).get("revoked_at"));
+    }
+
+    private Api.Reply mint(String key, String client) {
+        return api.post("api/v1/generate_access_token", bearer(key),
+                "{\"client_id\":\"" + client + "\",\"duration_secs\":60}");
+    }
+
+    @Test
+    void badAdminRequestsAreJsonErrorsAndChangeNothing() {
+        api.post("api/v1/admin/orgs", bearer(ADMIN_KEY), "{}").assertError(400, "name is required");
+        api.post("api/v1/admin/orgs", bearer(ADMIN_KEY), "{\"name\":\"\"}")
+                .assertError(400, "name must be 1 to 255 characters");
+        api.post("api/v1/admin/orgs", bearer(ADMIN_KEY), "{\"name\":\"x\",\"api_key\":\"fl-mine\"}")
+                .assertError(400, "Unknown field: api_key");
+        JsonObject org = api.createOrg();
+        api.post("api/v1/admin/orgs", bearer(ADMIN_KEY), "{\"name\":\"" + org.getString("name") + "\"}")
+                .assertError(409, "An organization with this name already exists");
+        api.post("api/v1/admin/orgs/no-such-org/api_keys", bearer(ADMIN_KEY), "")
+                .assertError(404, "Organization not found");
+        api.get("api/v1/admin/orgs/no-such-org/api_keys", bearer(ADMIN_KEY)).assertError(404, "Organization not found");
+        api.send(api.request("api/v1/admin/api_keys/no-such-key", bearer(ADMIN_KEY)).DELETE())
+                .assertError(404, "API key not found");
+        assertEquals(1, api.get("api/v1/admin/orgs/" + org.getString("org_id") + "/api_keys", bearer(ADMIN_KEY))
+                .json().getJsonArray("api_keys").size());
+    }
+
+    @Test
+    void rotatingAConfiguredSecretIsRefused() {
+        // the test server signs with LATCHKEY_JWT_SECRET; rotation of generated keys is proven by MicroJarIT
+        api.post("api/v1/admin/signing_keys/rotate", bearer(ADMIN_KEY), "")
+                .assertError(409, "The signing key comes from LATCHKEY_JWT_SECRET: rotate it by changing that variable");
+    }
+}
