@@ -1,0 +1,79 @@
+package dev.latchkey.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.latchkey.tokens.control.Housekeeping;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * In the container: the purge job driven directly with a chosen "now", instead of waiting days.
+ * Retention is the default 7 days; the longest token lifetime the default 86400 s.
+ */
+@ExtendWith(ArquillianExtension.class)
+class HousekeepingIT {
+
+    private static final long DAY = 86_400_000L;
+
+    @Deployment
+    static WebArchive deployment() {
+        return Deployments.latchkey().addClass(ExpiredRows.class);
+    }
+
+    @Inject
+    Housekeeping housekeeping;
+
+    @Inject
+    ExpiredRows rows;
+
+    @Test
+    void deletesTokensPastRetentionInBatchesAndNothingElse() {
+        long now = System.currentTimeMillis() + 365 * DAY; // far enough ahead that real test tokens are long gone
+        String org = rows.someOrg();
+        String client = "housekeeping-" + now;
+        String pastRetention = rows.token(org, client, now - 9 * DAY, now - 8 * DAY, false);
+        String revokedPastRetention = rows.token(org, client, now - 9 * DAY, now - 8 * DAY, true);
+        String withinRetention = rows.token(org, client, now - 7 * DAY, now - 6 * DAY, false);
+        String live = rows.token(org, client, now - DAY, now + DAY, false);
+        String revokedLive = rows.token(org, client, now - DAY, now + DAY, true);
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 1_100; i++) {
+            many.add(rows.token(org, client, now - 40 * DAY, now - 30 * DAY, false));
+        }
+
+        int deleted = housekeeping.run(now);
+
+        assertTrue(deleted >= 1_102, "deleted " + deleted);
+        assertFalse(rows.exists(pastRetention));
+        assertFalse(rows.exists(revokedPastRetention));
+        assertTrue(many.stream().noneMatch(rows::exists), "every batch ran");
+        assertTrue(rows.exists(withinRetention), "expired less than 7 days ago: kept");
+        assertTrue(rows.exists(live));
+        assertTrue(rows.exists(revokedLive), "revoked but not expired: kept for the listing");
+        assertEquals(0, housekeeping.run(now), "a second pass finds nothing");
+    }
+
+    @Test
+    void retiresSigningKeysNoUnexpiredTokenCanCarry() {
+        long now = System.currentTimeMillis() + 730 * DAY;
+        String oldest = rows.signingKey(now - 5 * DAY);
+        String replacedTwoDaysAgo = rows.signingKey(now - 2 * DAY);
+        String replacedAnHourAgo = rows.signingKey(now - DAY / 24);
+        String newest = rows.signingKey(now - DAY / 48);
+
+        housekeeping.run(now);
+
+        assertTrue(rows.retired(oldest), "its successor is 2 days old, tokens live at most 1 day");
+        assertFalse(rows.retired(replacedTwoDaysAgo), "its successor is an hour old: tokens it signed may live");
+        assertFalse(rows.retired(replacedAnHourAgo));
+        assertFalse(rows.retired(newest), "the newest key is never retired");
+    }
+}
