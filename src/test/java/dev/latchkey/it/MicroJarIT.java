@@ -3,6 +3,7 @@ package dev.latchkey.it;
 import static dev.latchkey.it.Api.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -12,6 +13,8 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's run command, as a new user meets it: {@code java -jar target/latchkey-micro.jar} in an empty
  * folder, with no LATCHKEY_ variables. The first start creates the org {@code default} and prints its key
- * once; a restart over the same ./data keeps the org, the key and the tokens, and prints no key.
+ * once; a restart over the same ./data keeps the org, the key and the tokens, and prints no key; a rotated
+ * signing key signs from then on, and tokens of the older key stay valid.
  */
 class MicroJarIT {
 
@@ -35,7 +39,7 @@ class MicroJarIT {
         int port = freePort();
         String[] orgKey = new String[1];
         String[] tokens = new String[2];
-        String firstLog = run(port, 1, api -> {
+        String firstLog = run(port, 1, Map.of(), api -> {
             Matcher key = KEY.matcher(Files.readString(workDir.resolve("run-1.log")));
             assertTrue(key.find(), "the first start prints the org key");
             orgKey[0] = key.group();
@@ -46,16 +50,33 @@ class MicroJarIT {
             Api.Reply revoked = api.post("api/v1/revoke_token", bearer(orgKey[0]),
                     "{\"access_token\":\"" + tokens[1] + "\"}");
             assertEquals(200, revoked.status(), revoked.body());
+            api.post("api/v1/admin/signing_keys/rotate", bearer(orgKey[0]), "")
+                    .assertError(404, "Not found"); // no LATCHKEY_ADMIN_KEY: no admin API
         });
         assertTrue(firstLog.contains("Created organization 'default'"), firstLog);
         assertTrue(Files.isDirectory(workDir.resolve("data")), "the embedded H2 database lives under ./data");
 
-        String secondLog = run(port, 2, api -> {
+        String adminKey = "admin-" + UUID.randomUUID();
+        String[] rotated = new String[2];
+        String secondLog = run(port, 2, Map.of("LATCHKEY_ADMIN_KEY", adminKey), api -> {
             assertEquals(200, api.get("api/v1/client_api", bearer(tokens[0])).status(), "the token survived");
             api.get("api/v1/client_api", bearer(tokens[1])).assertError(401, "Token has been revoked");
-            mint(api, orgKey[0]);
+            Api.Reply rotation = api.post("api/v1/admin/signing_keys/rotate", bearer(adminKey), "");
+            assertEquals(200, rotation.status(), rotation.body());
+            rotated[0] = rotation.json().getString("kid");
+            rotated[1] = mint(api, orgKey[0]);
+            assertEquals(rotated[0], ForgedTokens.kid(rotated[1]), "new tokens carry the new kid");
+            assertNotEquals(rotated[0], ForgedTokens.kid(tokens[0]));
+            assertEquals(200, api.get("api/v1/client_api", bearer(tokens[0])).status(), "old kid still valid");
+            assertEquals(200, api.get("api/v1/client_api", bearer(rotated[1])).status());
         });
         assertFalse(KEY.matcher(secondLog).find(), "a restart prints no key");
+
+        run(port, 3, Map.of(), api -> {
+            assertEquals(200, api.get("api/v1/client_api", bearer(tokens[0])).status());
+            assertEquals(200, api.get("api/v1/client_api", bearer(rotated[1])).status());
+            assertEquals(rotated[0], ForgedTokens.kid(mint(api, orgKey[0])), "the rotated key still signs");
+        });
     }
 
     private static String mint(Api api, String orgKey) {
@@ -70,7 +91,7 @@ class MicroJarIT {
     }
 
     /** Starts the jar, waits until it serves, runs the session, stops it; returns what it printed. */
-    private String run(int port, int round, Session session) throws Exception {
+    private String run(int port, int round, Map<String, String> env, Session session) throws Exception {
         Path log = workDir.resolve("run-" + round + ".log");
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -80,10 +101,16 @@ class MicroJarIT {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("LATCHKEY_"));
+        builder.environment().putAll(env);
         Process process = builder.start();
         try {
             awaitReady(process, log);
-            session.use(new Api(new URL("http://localhost:" + port + "/")));
+            awaitListening(port, process, log);
+            try {
+                session.use(new Api(new URL("http://localhost:" + port + "/")));
+            } catch (Exception | AssertionError e) {
+                throw new AssertionError("round " + round + " failed; the server printed:\n" + Files.readString(log), e);
+            }
         } finally {
             process.destroy();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -106,6 +133,22 @@ class MicroJarIT {
             Thread.sleep(250);
         }
         throw new AssertionError("latchkey-micro.jar did not become ready:\n" + Files.readString(log));
+    }
+
+    /** "ready" is printed as the listener opens: wait until it answers an HTTP request. */
+    private static void awaitListening(int port, Process process, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+                return;
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    throw new AssertionError("latchkey-micro.jar does not listen on " + port + ":\n"
+                            + Files.readString(log), notYet);
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     private static int freePort() throws IOException {
