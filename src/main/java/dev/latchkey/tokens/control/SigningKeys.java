@@ -7,6 +7,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
+import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
@@ -32,7 +33,8 @@ import java.util.logging.Logger;
  * the newest generated key in the database signs, and a first one is generated on the first start, so that
  * restarts and other nodes on the same database agree. Every unretired key in the database keeps validating
  * the tokens it signed. A {@code kid} this node does not know makes it re-read the table (at most every few
- * seconds), which is how a key rotated on another node reaches this one. Reads never lock: the ring is an
+ * seconds) and the table is re-read every minute anyway, which is how a key rotated on another node reaches
+ * this one. Reads never lock: the ring is an
  * immutable snapshot behind a volatile field.
  */
 @Singleton
@@ -103,6 +105,12 @@ public class SigningKeys {
             reload();
         }
         return retired;
+    }
+
+    /** Picks up keys rotated or retired by other nodes sharing the database. */
+    @Schedule(hour = "*", minute = "*", persistent = false)
+    void refresh() {
+        reload();
     }
 
     /** Called by the codec for a kid it does not know: re-read the table, but not more often than every 5 s. */
