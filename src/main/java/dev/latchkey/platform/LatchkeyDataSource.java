@@ -54,6 +54,11 @@ public class LatchkeyDataSource implements DataSource {
                     .ifPresent(user -> credentials.setProperty("user", user));
             config.getOptionalValue("LATCHKEY_DB_PASSWORD", String.class)
                     .ifPresent(password -> credentials.setProperty("password", password));
+            if (url.startsWith("jdbc:postgresql:")) {
+                // bounded waits while the database is unreachable; settings in the URL take precedence
+                credentials.setProperty("connectTimeout", "5");
+                credentials.setProperty("socketTimeout", "30");
+            }
             resolved = new Target(driverFor(url), url, credentials);
             target = resolved;
         }

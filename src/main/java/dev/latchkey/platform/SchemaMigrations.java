@@ -36,7 +36,8 @@ import javax.sql.DataSource;
             "fish.payara.is-connection-validation-required=true",
             "fish.payara.connection-validation-method=custom-validation",
             "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.JDBC40ConnectionValidation",
-            "fish.payara.fail-all-connections=true"
+            "fish.payara.fail-all-connections=true",
+            "fish.payara.max-wait-time-in-millis=10000"
         })
 @Singleton
 @Startup

@@ -54,7 +54,8 @@ class MicroJarIT {
                     .assertError(404, "Not found"); // no LATCHKEY_ADMIN_KEY: no admin API
         });
         assertTrue(firstLog.contains("Created organization 'default'"), firstLog);
-        assertTrue(Files.isDirectory(workDir.resolve("data")), "the embedded H2 database lives under ./data");
+        assertEquals(System.getProperty("latchkey.it.fresh-db-url") == null, Files.isDirectory(workDir.resolve("data")),
+                "the embedded H2 database lives under ./data, and only when no LATCHKEY_DB_URL is given");
 
         String adminKey = "admin-" + UUID.randomUUID();
         String[] rotated = new String[2];
@@ -101,6 +102,13 @@ class MicroJarIT {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("LATCHKEY_"));
+        String freshDatabase = System.getProperty("latchkey.it.fresh-db-url");
+        if (freshDatabase != null) {
+            // the PostgreSQL run: an empty database of the test cluster instead of ./data
+            builder.environment().put("LATCHKEY_DB_URL", freshDatabase);
+            builder.environment().put("LATCHKEY_DB_USER", System.getenv("LATCHKEY_DB_USER"));
+            builder.environment().put("LATCHKEY_DB_PASSWORD", System.getenv("LATCHKEY_DB_PASSWORD"));
+        }
         builder.environment().putAll(env);
         Process process = builder.start();
         try {
