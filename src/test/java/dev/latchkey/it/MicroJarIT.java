@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -36,11 +31,11 @@ class MicroJarIT {
 
     @Test
     void firstStartPrintsAWorkingKeyOnceAndARestartKeepsEverything() throws Exception {
-        int port = freePort();
+        int port = MicroJar.freePort();
         String[] orgKey = new String[1];
         String[] tokens = new String[2];
         String firstLog = run(port, 1, Map.of(), api -> {
-            Matcher key = KEY.matcher(Files.readString(workDir.resolve("run-1.log")));
+            Matcher key = KEY.matcher(readLog("run-1"));
             assertTrue(key.find(), "the first start prints the org key");
             orgKey[0] = key.group();
             assertFalse(key.find(), "the key is printed once");
@@ -80,6 +75,14 @@ class MicroJarIT {
         });
     }
 
+    private String readLog(String name) {
+        try {
+            return Files.readString(workDir.resolve(name + ".log"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static String mint(Api api, String orgKey) {
         Api.Reply minted = api.post("api/v1/generate_access_token", bearer(orgKey),
                 "{\"client_id\":\"readme-user\",\"duration_secs\":600}");
@@ -87,81 +90,17 @@ class MicroJarIT {
         return minted.json().getString("access_token");
     }
 
-    private interface Session {
-        void use(Api api) throws Exception;
-    }
-
-    /** Starts the jar, waits until it serves, runs the session, stops it; returns what it printed. */
-    private String run(int port, int round, Map<String, String> env, Session session) throws Exception {
-        Path log = workDir.resolve("run-" + round + ".log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", new File("target/latchkey-micro.jar").getAbsolutePath(),
-                "--port", String.valueOf(port), "--nocluster"))
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("LATCHKEY_"));
-        String freshDatabase = System.getProperty("latchkey.it.fresh-db-url");
-        if (freshDatabase != null) {
-            // the PostgreSQL run: an empty database of the test cluster instead of ./data
-            builder.environment().put("LATCHKEY_DB_URL", freshDatabase);
-            builder.environment().put("LATCHKEY_DB_USER", System.getenv("LATCHKEY_DB_USER"));
-            builder.environment().put("LATCHKEY_DB_PASSWORD", System.getenv("LATCHKEY_DB_PASSWORD"));
-        }
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        try {
-            awaitReady(process, log);
-            awaitListening(port, process, log);
-            try {
-                session.use(new Api(new URL("http://localhost:" + port + "/")));
-            } catch (Exception | AssertionError e) {
-                throw new AssertionError("round " + round + " failed; the server printed:\n" + Files.readString(log), e);
+    /** A start without LATCHKEY_ variables (but for {@code extra}), on ./data or the empty PostgreSQL database. */
+    private String run(int port, int round, Map<String, String> extra, Consumer<Api> session) throws Exception {
+        return MicroJar.run(workDir, "run-" + round, port, environment -> {
+            environment.keySet().removeIf(name -> name.startsWith("LATCHKEY_"));
+            String freshDatabase = System.getProperty("latchkey.it.fresh-db-url");
+            if (freshDatabase != null) {
+                environment.put("LATCHKEY_DB_URL", freshDatabase);
+                environment.put("LATCHKEY_DB_USER", System.getenv("LATCHKEY_DB_USER"));
+                environment.put("LATCHKEY_DB_PASSWORD", System.getenv("LATCHKEY_DB_PASSWORD"));
             }
-        } finally {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
-        return Files.readString(log);
-    }
-
-    private static void awaitReady(Process process, Path log) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            String text = Files.readString(log);
-            if (text.contains(" ready in ")) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("latchkey-micro.jar exited early:\n" + text);
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("latchkey-micro.jar did not become ready:\n" + Files.readString(log));
-    }
-
-    /** "ready" is printed as the listener opens: wait until it answers an HTTP request. */
-    private static void awaitListening(int port, Process process, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
-                return;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline || !process.isAlive()) {
-                    throw new AssertionError("latchkey-micro.jar does not listen on " + port + ":\n"
-                            + Files.readString(log), notYet);
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+            environment.putAll(extra);
+        }, (api, base) -> session.accept(api));
     }
 }

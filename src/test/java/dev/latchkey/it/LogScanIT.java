@@ -1,0 +1,76 @@
+package dev.latchkey.it;
+
+import static dev.latchkey.it.Api.ADMIN_KEY;
+import static dev.latchkey.it.Api.ORG_KEY;
+import static dev.latchkey.it.Api.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs a full scenario against latchkey-micro.jar (successes and failures, every kind of credential) and then
+ * reads everything the server printed: no JWT, org key, admin key or client_key may appear in it.
+ */
+class LogScanIT {
+
+    private static final Pattern ANY_JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*\\.?");
+    private static final Pattern ANY_ORG_KEY = Pattern.compile("fl-[A-Za-z0-9_-]{20,}");
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void noSecretEverReachesTheLog() throws Exception {
+        List<String> secrets = new ArrayList<>(List.of(ORG_KEY, ADMIN_KEY));
+        String log = MicroJar.run(workDir, "scenario", MicroJar.freePort(), environment -> {
+            // the failsafe environment: database, org key, admin key, signing secret
+        }, (api, base) -> {
+            String client = Api.uniqueClient();
+            String token = api.mintToken(client, 600);
+            secrets.add(token);
+            assertEquals(200, api.clientApi(token).status());
+            String expired = api.mintToken(client, 1);
+            secrets.add(expired);
+            String forged = token.substring(0, token.length() - 2) + "AA";
+            secrets.add(forged);
+            api.clientApi(forged).assertError(401, "Invalid token format");
+            api.get("api/v1/client_api?client_key=" + Api.encode(bearer(token)), null)
+                    .assertError(401, "Authorization header is missing");
+            api.get("api/v1/client_api", "Basic " + token).assertError(401, "Authorization header must start with Bearer");
+            api.post("api/v1/generate_access_token", bearer(token), "{}").assertError(401, "Invalid API key");
+            api.post("api/v1/generate_access_token", bearer(ORG_KEY), "{\"client_id\":\"" + token.substring(0, 200) + "\\u0001\",\"duration_secs\":5}")
+                    .assertError(400, "client_id must not contain control characters");
+            assertEquals(200, api.post("api/v1/introspect", bearer(ORG_KEY), "{\"access_token\":\"" + token + "\"}").status());
+            assertEquals(200, api.revoke(token).status());
+            api.clientApi(token).assertError(401, "Token has been revoked");
+            api.post("api/v1/revoke_token", bearer(ORG_KEY), "{\"access_token\":\"" + forged + "\"}")
+                    .assertError(400, "Invalid token format");
+            String orgKey = api.createOrg().getString("api_key");
+            secrets.add(orgKey);
+            api.post("api/v1/generate_access_token", bearer(orgKey + "x"), "{}").assertError(401, "Invalid API key");
+            api.post("api/v1/admin/orgs", bearer(ADMIN_KEY + "x"), "{}").assertError(401, "Invalid admin key");
+            Thread.sleep(1500);
+            api.clientApi(expired).assertError(401, "Token has expired");
+        });
+
+        assertTrue(log.contains("Revoked token"), "the scenario's events are logged (by token_id)");
+        for (String secret : secrets) {
+            assertFalse(log.contains(secret), "a secret reached the log");
+        }
+        assertFalse(ANY_JWT.matcher(log).find(), () -> "a JWT reached the log: " + find(ANY_JWT, log));
+        assertFalse(ANY_ORG_KEY.matcher(log).find(), () -> "an org key reached the log: " + find(ANY_ORG_KEY, log));
+        assertFalse(log.contains("client_key="), "a client_key query string reached the log");
+    }
+
+    private static String find(Pattern pattern, String log) {
+        var matcher = pattern.matcher(log);
+        return matcher.find() ? log.substring(Math.max(0, matcher.start() - 200), Math.min(log.length(), matcher.end() + 50)) : "";
+    }
+}

@@ -1,0 +1,95 @@
+package dev.latchkey.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** Runs {@code target/latchkey-micro.jar} as a user would: in a folder of its own, on a port, with some environment. */
+final class MicroJar {
+
+    private MicroJar() {
+    }
+
+    interface Session {
+        void use(Api api, URL base) throws Exception;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * Starts the jar in {@code workDir}, waits until it serves on {@code port}, runs the session, stops it, and
+     * returns everything it printed (kept in {@code workDir/<name>.log}).
+     */
+    static String run(Path workDir, String name, int port, Consumer<Map<String, String>> environment, Session session)
+            throws Exception {
+        Path log = workDir.resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", new File("target/latchkey-micro.jar").getAbsolutePath(),
+                "--port", String.valueOf(port), "--nocluster"))
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        environment.accept(builder.environment());
+        Process process = builder.start();
+        try {
+            awaitReady(process, log);
+            awaitListening(port, process, log);
+            URL base = new URL("http://localhost:" + port + "/");
+            try {
+                session.use(new Api(base), base);
+            } catch (Exception | AssertionError e) {
+                throw new AssertionError(name + " failed; the server printed:\n" + Files.readString(log), e);
+            }
+        } finally {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        return Files.readString(log);
+    }
+
+    private static void awaitReady(Process process, Path log) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            String text = Files.readString(log);
+            if (text.contains(" ready in ")) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("latchkey-micro.jar exited early:\n" + text);
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("latchkey-micro.jar did not become ready:\n" + Files.readString(log));
+    }
+
+    /** Waits until the port accepts connections, in case "ready" is printed a moment before. */
+    private static void awaitListening(int port, Process process, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (Socket socket = new Socket("localhost", port)) {
+                return;
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    throw new AssertionError("latchkey-micro.jar does not listen on " + port + ":\n"
+                            + Files.readString(log), notYet);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+}
