@@ -1,5 +1,6 @@
 package dev.latchkey.platform;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
@@ -21,6 +22,21 @@ public class Settings {
     @ConfigProperty(name = "LATCHKEY_MAX_DURATION_SECS", defaultValue = "86400")
     long maxDurationSecs;
 
+    @Inject
+    @ConfigProperty(name = "LATCHKEY_WS_EXPIRY_WARNING_SECS", defaultValue = "60")
+    long wsExpiryWarningSecs;
+
+    @Inject
+    @ConfigProperty(name = "LATCHKEY_ALLOWED_ORIGINS")
+    Optional<String> allowedOriginsText;
+
+    private AllowedOrigins allowedOrigins;
+
+    @PostConstruct
+    void parse() {
+        allowedOrigins = AllowedOrigins.parse(allowedOriginsText.orElse(null));
+    }
+
     public Optional<String> orgApiKey() {
         return orgApiKey.filter(value -> !value.isBlank());
     }
@@ -31,5 +47,15 @@ public class Settings {
 
     public long maxDurationSecs() {
         return maxDurationSecs;
+    }
+
+    /** How long before its token expires a live connection gets {@code token_expiring}; never negative. */
+    public long wsExpiryWarningSecs() {
+        return Math.max(0, wsExpiryWarningSecs);
+    }
+
+    /** Unset or empty: any origin. */
+    public AllowedOrigins allowedOrigins() {
+        return allowedOrigins;
     }
 }
