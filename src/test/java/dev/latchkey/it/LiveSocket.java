@@ -41,8 +41,8 @@ public final class LiveSocket implements WebSocket.Listener, AutoCloseable {
             .connectTimeout(WAIT)
             .build();
 
-    /** The close the server sent, and {@link System#nanoTime()} when it arrived. */
-    public record Closed(int code, String reason, long atNanos) {
+    /** The close the server sent, and when it arrived ({@link System#nanoTime()} and wall clock). */
+    public record Closed(int code, String reason, long atNanos, long atMillis) {
     }
 
     /** A handshake the server refused: the HTTP answer instead of an upgrade. */
@@ -178,6 +178,26 @@ public final class LiveSocket implements WebSocket.Listener, AutoCloseable {
         return closed(WAIT);
     }
 
+    /** Asserts that the server does not close the socket within {@code wait}. */
+    public void assertStaysOpen(Duration wait) {
+        try {
+            Closed early = closed.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            fail("closed unexpectedly: " + early);
+        } catch (TimeoutException e) {
+            // still open, as expected
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void sendBinary(byte[] data) {
+        try {
+            socket.sendBinary(ByteBuffer.wrap(data), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public boolean isClosed() {
         return closed.isDone();
     }
@@ -237,7 +257,7 @@ public final class LiveSocket implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        closed.complete(new Closed(statusCode, reason, System.nanoTime()));
+        closed.complete(new Closed(statusCode, reason, System.nanoTime(), System.currentTimeMillis()));
         return null;
     }
 
