@@ -84,10 +84,14 @@ public final class SocketMessages {
         return Json.createObjectBuilder().add("type", "error").add("detail", detail).build().toString();
     }
 
+    /**
+     * The expiry warning. Its {@code expires_in} is rounded to the nearest second: the timer fires a few
+     * milliseconds after "n seconds before expiry", and the client should read n, not n - 1.
+     */
     public static String tokenExpiring(ClientPrincipal principal, long nowMillis) {
         return Json.createObjectBuilder()
                 .add("type", "token_expiring")
-                .add("expires_in", secondsLeft(principal, nowMillis))
+                .add("expires_in", Math.round(Math.max(0, principal.expiresAt() - nowMillis) / 1000.0))
                 .build().toString();
     }
 
@@ -95,7 +99,7 @@ public final class SocketMessages {
         return Json.createObjectBuilder().add("type", "message").add("data", data).build().toString();
     }
 
-    /** Whole seconds left, rounded down as in the REST session, never negative. */
+    /** Whole seconds left, rounded down as in the REST session ({@code GET /client_api}), never negative. */
     static long secondsLeft(ClientPrincipal principal, long nowMillis) {
         return Math.max(0, principal.expiresAt() - nowMillis) / 1000;
     }

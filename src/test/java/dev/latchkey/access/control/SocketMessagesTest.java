@@ -99,11 +99,20 @@ class SocketMessagesTest {
     }
 
     @Test
-    void expiresInIsWholeSecondsRoundedDownAndNeverNegative() {
-        assertEquals(59, json(SocketMessages.tokenExpiring(PRINCIPAL, NOW)).getInt("expires_in"));
-        assertEquals(0, json(SocketMessages.tokenExpiring(PRINCIPAL, NOW + 59_500)).getInt("expires_in"));
+    void sessionExpiresInIsRoundedDownLikeTheRestSession() {
+        assertEquals(59, json(SocketMessages.session(PRINCIPAL, NOW)).getInt("expires_in"));
+        assertEquals(0, json(SocketMessages.session(PRINCIPAL, NOW + 59_500)).getInt("expires_in"));
+        assertEquals(0, json(SocketMessages.session(PRINCIPAL, NOW + 120_000)).getInt("expires_in"));
+    }
+
+    @Test
+    void warningExpiresInIsRoundedToTheNearestSecondAndNeverNegative() {
+        // PRINCIPAL expires at NOW + 59.999 s: a timer firing 3 ms late still says 60
+        assertEquals(json("{\"type\":\"token_expiring\",\"expires_in\":60}"),
+                json(SocketMessages.tokenExpiring(PRINCIPAL, NOW + 2)));
+        assertEquals(1, json(SocketMessages.tokenExpiring(PRINCIPAL, NOW + 59_000)).getInt("expires_in"));
+        assertEquals(0, json(SocketMessages.tokenExpiring(PRINCIPAL, NOW + 59_600)).getInt("expires_in"));
         assertEquals(0, json(SocketMessages.tokenExpiring(PRINCIPAL, NOW + 120_000)).getInt("expires_in"));
-        assertEquals("token_expiring", json(SocketMessages.tokenExpiring(PRINCIPAL, NOW)).getString("type"));
     }
 
     @Test
