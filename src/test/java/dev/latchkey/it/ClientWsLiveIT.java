@@ -82,11 +82,16 @@ class ClientWsLiveIT {
     }
 
     @Test
-    void pingGetsPong() {
-        try (LiveSocket socket = LiveSocket.open(base, api.mintToken(Api.uniqueClient(), 600))) {
+    void pingGetsPongOnTheSameSocket() {
+        String token = api.mintToken(Api.uniqueClient(), 600);
+        try (LiveSocket socket = LiveSocket.open(base, token);
+             LiveSocket later = LiveSocket.open(base, token)) {
             socket.next("session");
+            later.next("session");
             socket.send("{\"type\":\"ping\"}");
             assertEquals(Json.createObjectBuilder().add("type", "pong").build(), socket.next());
+            // each connection has its own endpoint: the later socket got nothing, and answers for itself
+            later.assertAlive();
             socket.assertAlive();
         }
     }

@@ -36,7 +36,8 @@ public class ClientWsEndpoint {
     @Inject
     ClientSockets sockets;
 
-    private LiveConnection connection;
+    /** Set on open; the runtime may call the other methods from other threads. */
+    private volatile LiveConnection connection;
 
     @OnOpen
     public void open(Session session) throws IOException {
