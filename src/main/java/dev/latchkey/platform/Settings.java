@@ -1,5 +1,6 @@
 package dev.latchkey.platform;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
@@ -29,6 +30,21 @@ public class Settings {
     @ConfigProperty(name = "LATCHKEY_RETENTION_DAYS", defaultValue = "7")
     int retentionDays;
 
+    @Inject
+    @ConfigProperty(name = "LATCHKEY_WS_EXPIRY_WARNING_SECS", defaultValue = "60")
+    long wsExpiryWarningSecs;
+
+    @Inject
+    @ConfigProperty(name = "LATCHKEY_ALLOWED_ORIGINS")
+    Optional<String> allowedOriginsText;
+
+    private AllowedOrigins allowedOrigins;
+
+    @PostConstruct
+    void parse() {
+        allowedOrigins = AllowedOrigins.parse(allowedOriginsText.orElse(null));
+    }
+
     public Optional<String> orgApiKey() {
         return orgApiKey.filter(value -> !value.isBlank());
     }
@@ -48,5 +64,15 @@ public class Settings {
 
     public int retentionDays() {
         return retentionDays;
+    }
+
+    /** How long before its token expires a live connection gets {@code token_expiring}; never negative. */
+    public long wsExpiryWarningSecs() {
+        return Math.max(0, wsExpiryWarningSecs);
+    }
+
+    /** Unset or empty: any origin. */
+    public AllowedOrigins allowedOrigins() {
+        return allowedOrigins;
     }
 }

@@ -1,0 +1,44 @@
+package dev.latchkey.access.boundary;
+
+import dev.latchkey.access.control.ClientMessage;
+import dev.latchkey.access.control.ClientSockets;
+import dev.latchkey.orgs.boundary.OrgAuthenticated;
+import dev.latchkey.orgs.control.OrgPrincipal;
+import dev.latchkey.platform.JsonBodies;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+import java.io.InputStream;
+import java.util.logging.Logger;
+
+/** {@code POST /client_messages}: an organization pushes a JSON message to the live connections of its client. */
+@Path("client_messages")
+@OrgAuthenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class ClientMessagesResource {
+
+    private static final Logger LOG = Logger.getLogger(ClientMessagesResource.class.getName());
+
+    @Inject
+    ClientSockets sockets;
+
+    @Context
+    SecurityContext security;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public JsonObject push(InputStream body) {
+        ClientMessage message = ClientMessage.from(JsonBodies.readObject(body));
+        String orgId = ((OrgPrincipal) security.getUserPrincipal()).orgId();
+        int delivered = sockets.connections().deliver(orgId, message.clientId(), message.data());
+        LOG.fine(() -> "Pushed a message to " + delivered + " live connections of a client of org " + orgId);
+        return Json.createObjectBuilder().add("delivered", delivered).build();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.latchkey.access.boundary;
+
+import dev.latchkey.access.control.ClientAccess;
+import dev.latchkey.access.control.ClientPrincipal;
+import dev.latchkey.access.control.HandshakeCredentials;
+import dev.latchkey.access.control.Verdict;
+import dev.latchkey.platform.ErrorBodies;
+import dev.latchkey.platform.Settings;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+
+/**
+ * Guards the WebSocket handshake of {@code /client_ws} before the upgrade: the servlet container runs this
+ * filter ahead of the WebSocket runtime's own filter, so a refusal is a plain HTTP answer with the table's
+ * status and JSON body, and no socket is ever opened. Checks the {@code Origin} against
+ * {@code LATCHKEY_ALLOWED_ORIGINS}, then the credential ({@code client_key} or {@code Authorization}) with the
+ * one validator; a valid request continues with the client principal as its user principal, which the
+ * WebSocket runtime hands to {@link ClientWsConfigurator}. Every request to the path is guarded, upgrade or
+ * not. Never logs the query string or the credential.
+ */
+@WebFilter(filterName = "ClientWsFilter", urlPatterns = ClientWsEndpoint.PATH + "/*", asyncSupported = true)
+public class ClientWsFilter extends HttpFilter {
+
+    static final String ORIGIN_NOT_ALLOWED = "Origin not allowed";
+
+    @Inject
+    ClientAccess access;
+
+    @Inject
+    Settings settings;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!settings.allowedOrigins().permits(request.getHeader("Origin"))) {
+            refuse(response, HttpServletResponse.SC_FORBIDDEN, ORIGIN_NOT_ALLOWED);
+            return;
+        }
+        String credential = HandshakeCredentials.choose(
+                request.getParameter(HandshakeCredentials.CLIENT_KEY), request.getHeader("Authorization"));
+        Verdict verdict = access.validator().validateCredential(credential);
+        if (!verdict.isAccepted()) {
+            refuse(response, verdict.failure().status(), verdict.failure().detail());
+            return;
+        }
+        chain.doFilter(new Authenticated(request, verdict.principal()), response);
+    }
+
+    private static void refuse(HttpServletResponse response, int status, String detail) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "no-store");
+        if (status == HttpServletResponse.SC_UNAUTHORIZED) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
+        response.getWriter().write(ErrorBodies.json(detail));
+    }
+
+    /** The handshake request as authenticated by this filter. */
+    private static final class Authenticated extends HttpServletRequestWrapper {
+
+        private final ClientPrincipal principal;
+
+        Authenticated(HttpServletRequest request, ClientPrincipal principal) {
+            super(request);
+            this.principal = principal;
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return principal;
+        }
+
+        @Override
+        public String getAuthType() {
+            return "Bearer";
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.latchkey.access.control;
+
+import dev.latchkey.platform.Settings;
+import dev.latchkey.tokens.control.Revocation;
+import dev.latchkey.tokens.control.TokenStore;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The server's single {@link LiveConnections}, wired to the validator, the token store, the clock and the
+ * settings. It owns the scheduler behind the connections' timers: two daemon threads, cancelled timers
+ * removed from the queue at once (a reauth or a close cancels two), shut down with the application.
+ * It also listens for committed revocations.
+ */
+@ApplicationScoped
+public class ClientSockets {
+
+    private static final Logger LOG = Logger.getLogger(ClientSockets.class.getName());
+    private static final int SCHEDULER_THREADS = 2;
+
+    @Inject
+    ClientAccess access;
+
+    @Inject
+    TokenStore tokenStore;
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    Clock clock;
+
+    private ScheduledThreadPoolExecutor scheduler;
+    private LiveConnections connections;
+
+    @PostConstruct
+    void start() {
+        scheduler = new ScheduledThreadPoolExecutor(SCHEDULER_THREADS,
+                threads("latchkey-live-connections", Thread.currentThread().getContextClassLoader()));
+        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        connections = new LiveConnections(access.validator(), tokenStore::find, clock,
+                settings.wsExpiryWarningSecs(), scheduler);
+    }
+
+    @PreDestroy
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    public LiveConnections connections() {
+        return connections;
+    }
+
+    /** A revocation committed on this node: close the connections it concerns. */
+    void revoked(@Observes Revocation revocation) {
+        try {
+            int closing = connections.revoke(revocation);
+            if (closing > 0) {
+                LOG.fine(() -> "Revocation closes " + closing + " live connections");
+            }
+        } catch (RuntimeException e) {
+            // the revocation itself has committed and must still be answered as done
+            LOG.log(Level.SEVERE, "Closing live connections after a revocation failed", e);
+        }
+    }
+
+    /** Daemon threads that load classes as the application does (JSON-P is looked up through it). */
+    private static ThreadFactory threads(String name, ClassLoader applicationLoader) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            thread.setContextClassLoader(applicationLoader);
+            return thread;
+        };
+    }
+}

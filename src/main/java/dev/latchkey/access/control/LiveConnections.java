@@ -1,0 +1,234 @@
+package dev.latchkey.access.control;
+
+import dev.latchkey.tokens.control.Revocation;
+import jakarta.json.JsonValue;
+import jakarta.websocket.Session;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps every open {@code /client_ws} connection of this node authorized for its whole life: the session
+ * message on open, ping, reauth, the expiry warning and the expiry close, closing on revocation, and pushing
+ * the org's messages. Revocations ({@link #revoke}) and pushes ({@link #deliver}) are the node-local end of
+ * their signals: whatever spreads them across nodes calls these two methods on every node.
+ *
+ * <p>Logs name connections by token_id only.
+ */
+public final class LiveConnections {
+
+    private static final Logger LOG = Logger.getLogger(LiveConnections.class.getName());
+    static final String TOO_BIG_REASON = "Message too big: at most " + SocketMessages.MAX_MESSAGE_BYTES + " bytes";
+
+    private final TokenValidator validator;
+    private final TokenLookup lookup;
+    private final Clock clock;
+    private final long warningMillis;
+    private final ScheduledExecutorService scheduler;
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+
+    /**
+     * @param validator the one validator, for reauth
+     * @param lookup    the token rows, to catch a revocation that committed while a connection was registering
+     * @param warningSecs how long before expiry {@code token_expiring} is sent
+     * @param scheduler runs the timers and the closes caused by revocations
+     */
+    public LiveConnections(TokenValidator validator, TokenLookup lookup, Clock clock, long warningSecs,
+                           ScheduledExecutorService scheduler) {
+        this.validator = validator;
+        this.lookup = lookup;
+        this.clock = clock;
+        this.warningMillis = TimeUnit.SECONDS.toMillis(warningSecs);
+        this.scheduler = scheduler;
+    }
+
+    /** Registers a connection whose handshake passed validation, greets it and arms its timers. */
+    public LiveConnection open(Session session, ClientPrincipal principal) {
+        LiveConnection connection = new LiveConnection(session, principal);
+        registry.add(connection);
+        connection.send(SocketMessages.session(principal, clock.millis()));
+        arm(connection, principal);
+        recheck(connection, principal);
+        LOG.fine(() -> "Opened a live connection for token " + principal.tokenId());
+        return connection;
+    }
+
+    /** A text message from the client. */
+    public void receive(LiveConnection connection, String text) {
+        if (connection.isEnded()) {
+            return;
+        }
+        if (SocketMessages.isTooBig(text)) {
+            // normally refused by the endpoint's maxMessageSize already; this counts UTF-8 bytes exactly
+            if (registry.end(connection, null) != null) {
+                connection.close(LiveConnection.TOO_BIG, TOO_BIG_REASON);
+            }
+            return;
+        }
+        SocketMessages.Incoming message = SocketMessages.read(text);
+        switch (message.kind()) {
+            case PING -> connection.send(SocketMessages.pong());
+            case REAUTH -> reauth(connection, message.accessToken());
+            default -> connection.send(SocketMessages.error(message.detail()));
+        }
+    }
+
+    /** A binary message: not part of the protocol, answered like any other invalid message. */
+    public void receiveBinary(LiveConnection connection) {
+        if (!connection.isEnded()) {
+            connection.send(SocketMessages.error(SocketMessages.NOT_TEXT));
+        }
+    }
+
+    /** The socket closed (either side) or failed: forget it. Safe to call more than once. */
+    public void closed(LiveConnection connection) {
+        ClientPrincipal principal = registry.end(connection, null);
+        if (principal != null) {
+            LOG.fine(() -> "Live connection of token " + principal.tokenId() + " closed");
+        }
+    }
+
+    /**
+     * Closes this node's connections governed by the revoked token, or every connection of the client, with
+     * 4401 "Token has been revoked". They leave the registry at once (no push reaches them any more); the close
+     * frames are sent by the scheduler so that the caller never waits on a client's socket.
+     *
+     * @return how many connections are being closed
+     */
+    public int revoke(Revocation revocation) {
+        List<LiveConnection> affected = revocation.isWholeClient()
+                ? registry.ofClient(revocation.orgId(), revocation.clientId())
+                : registry.governedBy(revocation.tokenId());
+        String expectedTokenId = revocation.isWholeClient() ? null : revocation.tokenId();
+        int closing = 0;
+        for (LiveConnection connection : affected) {
+            if (!connection.principal().orgId().equals(revocation.orgId())) {
+                continue;
+            }
+            ClientPrincipal ended = registry.end(connection, expectedTokenId);
+            if (ended != null) {
+                closeSoon(connection, ended, TokenFailure.REVOKED);
+                closing++;
+            }
+        }
+        return closing;
+    }
+
+    /**
+     * Pushes {@code {"type": "message", "data": ...}} to every open connection of the client on this node.
+     *
+     * @return how many connections it was handed to
+     */
+    public int deliver(String orgId, String clientId, JsonValue data) {
+        String text = SocketMessages.message(data);
+        int delivered = 0;
+        for (LiveConnection connection : registry.ofClient(orgId, clientId)) {
+            if (!connection.isEnded() && connection.send(text)) {
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    /** How many connections are open on this node. */
+    public int size() {
+        return registry.size();
+    }
+
+    boolean isEmpty() {
+        return registry.isEmpty();
+    }
+
+    private void reauth(LiveConnection connection, String accessToken) {
+        ClientPrincipal current = connection.principal();
+        Verdict verdict = validator.validateToken(accessToken);
+        if (!verdict.isAccepted()) {
+            connection.send(SocketMessages.error(verdict.failure().detail()));
+            return;
+        }
+        ClientPrincipal next = verdict.principal();
+        if (!next.orgId().equals(current.orgId()) || !next.clientId().equals(current.clientId())) {
+            LOG.info(() -> "Reauth of the connection of token " + current.tokenId() + " refused: token "
+                    + next.tokenId() + " belongs to another client");
+            connection.send(SocketMessages.error(TokenFailure.CLIENT_MISMATCH.detail()));
+            return;
+        }
+        if (!registry.replace(connection, next)) {
+            return; // ended meanwhile
+        }
+        connection.send(SocketMessages.session(next, clock.millis()));
+        arm(connection, next);
+        recheck(connection, next);
+        LOG.info(() -> "Live connection of token " + current.tokenId() + " now governed by token " + next.tokenId());
+    }
+
+    /** Schedules the expiry warning and the expiry close of the governing token. */
+    private void arm(LiveConnection connection, ClientPrincipal principal) {
+        long untilExpiry = Math.max(0, principal.expiresAt() - clock.millis());
+        long untilWarning = Math.max(0, untilExpiry - warningMillis);
+        try {
+            ScheduledFuture<?> warning = scheduler.schedule(
+                    () -> warn(connection, principal), untilWarning, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> expiry = scheduler.schedule(
+                    () -> expire(connection, principal), untilExpiry, TimeUnit.MILLISECONDS);
+            connection.replaceTimers(principal.tokenId(), List.of(warning, expiry));
+        } catch (RejectedExecutionException e) {
+            // shutting down: the server closes every socket itself
+            LOG.fine("Timers not armed: the scheduler is shut down");
+        }
+    }
+
+    private void warn(LiveConnection connection, ClientPrincipal principal) {
+        if (connection.isGovernedBy(principal.tokenId())) {
+            connection.send(SocketMessages.tokenExpiring(principal, clock.millis()));
+        }
+    }
+
+    private void expire(LiveConnection connection, ClientPrincipal principal) {
+        ClientPrincipal ended = registry.end(connection, principal.tokenId());
+        if (ended != null) {
+            closeNow(connection, ended, TokenFailure.DATABASE_EXPIRED);
+        }
+    }
+
+    /**
+     * Closes the gap between validating a token and registering its connection: a revocation that committed in
+     * between found nothing to close, so the row is read once more after registering.
+     */
+    private void recheck(LiveConnection connection, ClientPrincipal principal) {
+        Optional<TokenRecord> row;
+        try {
+            row = lookup.find(principal.tokenId());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not re-read token " + principal.tokenId() + " after registering: " + e);
+            return;
+        }
+        TokenFailure failure = row.isEmpty() ? TokenFailure.NOT_IN_DATABASE
+                : row.get().revoked() ? TokenFailure.REVOKED : null;
+        if (failure != null) {
+            ClientPrincipal ended = registry.end(connection, principal.tokenId());
+            if (ended != null) {
+                closeNow(connection, ended, failure);
+            }
+        }
+    }
+
+    private void closeSoon(LiveConnection connection, ClientPrincipal principal, TokenFailure failure) {
+        try {
+            scheduler.execute(() -> closeNow(connection, principal, failure));
+        } catch (RejectedExecutionException e) {
+            closeNow(connection, principal, failure);
+        }
+    }
+
+    private static void closeNow(LiveConnection connection, ClientPrincipal principal, TokenFailure failure) {
+        LOG.info(() -> "Closing the live connection of token " + principal.tokenId() + ": " + failure.detail());
+        connection.close(LiveConnection.TOKEN_INVALID, failure.detail());
+    }
+}

@@ -1,0 +1,106 @@
+package dev.latchkey.access.control;
+
+import dev.latchkey.platform.Timestamps;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The {@code /client_ws} protocol as text: every message the server sends, and the reading of what a client
+ * sends. Every message is a JSON object with a {@code type}.
+ */
+public final class SocketMessages {
+
+    /** Messages larger than this (64 KiB as UTF-8) close the connection with 1009. */
+    public static final int MAX_MESSAGE_BYTES = 64 * 1024;
+
+    static final String NOT_JSON = "Message is not valid JSON";
+    static final String NO_TYPE = "Message must be a JSON object with a string \"type\"";
+    static final String UNKNOWN_TYPE = "Unknown message type";
+    static final String NOT_TEXT = "Binary messages are not supported: send JSON text";
+
+    private SocketMessages() {
+    }
+
+    /** What a client can ask for. */
+    public enum Kind { PING, REAUTH, INVALID }
+
+    /** A read client message: {@code accessToken} is set for REAUTH (null when missing), {@code detail} for INVALID. */
+    public record Incoming(Kind kind, String accessToken, String detail) {
+
+        static Incoming invalid(String detail) {
+            return new Incoming(Kind.INVALID, null, detail);
+        }
+    }
+
+    public static Incoming read(String text) {
+        JsonValue value;
+        try (JsonParser parser = Json.createParser(new StringReader(text))) {
+            parser.next();
+            value = parser.getValue();
+            if (parser.hasNext()) {
+                return Incoming.invalid(NOT_JSON);
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            return Incoming.invalid(NOT_JSON);
+        }
+        if (!(value instanceof JsonObject message) || !(message.get("type") instanceof JsonString type)) {
+            return Incoming.invalid(NO_TYPE);
+        }
+        return switch (type.getString()) {
+            case "ping" -> new Incoming(Kind.PING, null, null);
+            case "reauth" -> new Incoming(Kind.REAUTH,
+                    message.get("access_token") instanceof JsonString token ? token.getString() : null, null);
+            default -> Incoming.invalid(UNKNOWN_TYPE);
+        };
+    }
+
+    /** Whether a text message is over the limit, counted in UTF-8 bytes whatever the platform charset. */
+    public static boolean isTooBig(String text) {
+        // a char never takes more than 3 UTF-8 bytes: only long texts need counting
+        return text.length() * 3L > MAX_MESSAGE_BYTES
+                && text.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES;
+    }
+
+    public static String session(ClientPrincipal principal, long nowMillis) {
+        return Json.createObjectBuilder()
+                .add("type", "session")
+                .add("client_id", principal.clientId())
+                .add("token_id", principal.tokenId())
+                .add("expires_at", Timestamps.iso(principal.expiresAt()))
+                .add("expires_in", secondsLeft(principal, nowMillis))
+                .build().toString();
+    }
+
+    public static String pong() {
+        return "{\"type\":\"pong\"}";
+    }
+
+    public static String error(String detail) {
+        return Json.createObjectBuilder().add("type", "error").add("detail", detail).build().toString();
+    }
+
+    /**
+     * The expiry warning. Its {@code expires_in} is rounded to the nearest second: the timer fires a few
+     * milliseconds after "n seconds before expiry", and the client should read n, not n - 1.
+     */
+    public static String tokenExpiring(ClientPrincipal principal, long nowMillis) {
+        return Json.createObjectBuilder()
+                .add("type", "token_expiring")
+                .add("expires_in", Math.round(Math.max(0, principal.expiresAt() - nowMillis) / 1000.0))
+                .build().toString();
+    }
+
+    public static String message(JsonValue data) {
+        return Json.createObjectBuilder().add("type", "message").add("data", data).build().toString();
+    }
+
+    /** Whole seconds left, rounded down as in the REST session ({@code GET /client_api}), never negative. */
+    static long secondsLeft(ClientPrincipal principal, long nowMillis) {
+        return Math.max(0, principal.expiresAt() - nowMillis) / 1000;
+    }
+}
