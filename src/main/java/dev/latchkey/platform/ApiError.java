@@ -1,11 +1,13 @@
 package dev.latchkey.platform;
 
+import jakarta.ejb.ApplicationException;
 import jakarta.ws.rs.core.Response.Status;
 
 /**
  * A failure the caller should see as {@code {"detail": "..."}} with the given status.
  * Carries no stack trace: it is an answer, not a fault.
  */
+@ApplicationException(rollback = true) // an answer for the caller: EJBs pass it on unwrapped and unlogged
 public class ApiError extends RuntimeException {
 
     private final int status;

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs a full scenario against latchkey-micro.jar (successes and failures, every kind of credential) and then
+ * Runs a full scenario against latchkey-micro.jar (REST and WebSocket, successes and failures, every kind of
+ * credential) and then
  * reads everything the server printed: no JWT, org key, admin key or client_key may appear in it.
  */
 class LogScanIT {
@@ -56,6 +57,31 @@ class LogScanIT {
             secrets.add(orgKey);
             api.post("api/v1/generate_access_token", bearer(orgKey + "x"), "{}").assertError(401, "Invalid API key");
             api.post("api/v1/admin/orgs", bearer(ADMIN_KEY + "x"), "{}").assertError(401, "Invalid admin key");
+            // the WebSocket: a session, a reauth, a push, refusals, and a close on revocation
+            String socketToken = api.mintToken(client, 600);
+            String reauthToken = api.mintToken(client, 600);
+            secrets.add(socketToken);
+            secrets.add(reauthToken);
+            try (LiveSocket socket = LiveSocket.open(base, socketToken)) {
+                assertEquals("session", socket.next().getString("type"));
+                socket.send("{\"type\":\"reauth\",\"access_token\":\"" + reauthToken + "\"}");
+                assertEquals("session", socket.next().getString("type"));
+                socket.send("{\"type\":\"reauth\",\"access_token\":\"" + forged + "\"}");
+                assertEquals("error", socket.next().getString("type"));
+                socket.send("not json " + socketToken);
+                assertEquals("error", socket.next().getString("type"));
+                assertEquals(200, api.post("api/v1/client_messages", bearer(ORG_KEY),
+                        "{\"client_id\":\"" + client + "\",\"data\":{\"n\":1}}").status());
+                assertEquals("message", socket.next().getString("type"));
+                assertEquals(200, api.revoke(reauthToken).status());
+                assertEquals(4401, socket.closed().code());
+            }
+            assertEquals(200, api.revoke(socketToken).status());
+            LiveSocket.refused(LiveSocket.uri(base, socketToken), java.util.Map.of()).assertError(401, "Token has been revoked");
+            LiveSocket.refused(LiveSocket.uri(base, forged), java.util.Map.of()).assertError(401, "Invalid token format");
+            LiveSocket.refused(LiveSocket.uri(base, null), java.util.Map.of("Authorization", "Basic " + token))
+                    .assertError(401, "Authorization header must start with Bearer");
+
             Thread.sleep(1500);
             api.clientApi(expired).assertError(401, "Token has expired");
         });
