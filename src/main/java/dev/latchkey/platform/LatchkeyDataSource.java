@@ -54,6 +54,13 @@ public class LatchkeyDataSource implements DataSource {
                     .ifPresent(user -> credentials.setProperty("user", user));
             config.getOptionalValue("LATCHKEY_DB_PASSWORD", String.class)
                     .ifPresent(password -> credentials.setProperty("password", password));
+            if (url.startsWith("jdbc:h2:")) {
+                // H2 2.2 re-uses the last result of a cached query while its modification counter is unchanged,
+                // and a commit of an update executed earlier does not move that counter: a token read between
+                // the UPDATE and the COMMIT of its revocation stayed "not revoked" for later readers until the
+                // next write (RaceIT caught it). Without the per-session query cache every query runs afresh.
+                credentials.setProperty("QUERY_CACHE_SIZE", "0");
+            }
             if (url.startsWith("jdbc:postgresql:")) {
                 // bounded waits while the database is unreachable; settings in the URL take precedence
                 credentials.setProperty("connectTimeout", "5");
