@@ -113,6 +113,17 @@ public final class JsonBodies {
         return decimal.longValueExact();
     }
 
+    /** An identifier or name chosen by the caller: 1 to {@code maxLength} characters, no control characters. */
+    public static String label(String field, String value, int maxLength) {
+        if (value.isEmpty() || value.length() > maxLength) {
+            throw ApiError.badRequest(field + " must be 1 to " + maxLength + " characters");
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw ApiError.badRequest(field + " must not contain control characters");
+        }
+        return value;
+    }
+
     /** Nesting depth of a JSON value: a scalar is 0, {@code {}} is 1. */
     public static int depth(JsonValue value) {
         return switch (value.getValueType()) {

@@ -6,38 +6,13 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
-import java.net.URL;
 import java.util.List;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code POST /client_messages}: the org's push to the open {@code /client_ws} connections of one client. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ClientMessagesIT {
+class ClientMessagesIT extends BlackBoxTest {
 
     private static final String PATH = "api/v1/client_messages";
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.latchkey();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    Api api;
-
-    @BeforeEach
-    void connect() {
-        api = new Api(base);
-    }
 
     private Api.Reply push(String clientId, String dataJson) {
         return api.post(PATH, Api.bearer(Api.ORG_KEY), "{\"client_id\":" + Json.createValue(clientId) + ",\"data\":" + dataJson + "}");

@@ -4,43 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jakarta.json.JsonObject;
 import java.net.URI;
-import java.net.URL;
 import java.util.Map;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The {@code /client_ws} handshake: every refusal is an HTTP answer before the upgrade, with the table's
  * status and exact JSON body; both credential paths and the Origin rule. The test server runs with
  * {@code LATCHKEY_ALLOWED_ORIGINS=http://app.example} (see the failsafe configuration).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ClientWsHandshakeIT {
+class ClientWsHandshakeIT extends BlackBoxTest {
 
     private static final String ALLOWED_ORIGIN = "http://app.example";
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.latchkey();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    Api api;
-
-    @BeforeEach
-    void connect() {
-        api = new Api(base);
-    }
 
     private URI withClientKey(String rawValue) {
         return URI.create(LiveSocket.uri(base, null) + "?client_key=" + rawValue);

@@ -5,46 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A live {@code /client_ws} connection over a real socket: the protocol, and authorization for the
  * connection's whole life (revocation, expiry, reauth). The test server runs with the default
  * LATCHKEY_WS_EXPIRY_WARNING_SECS of 60, so a token shorter than that is warned about at once.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ClientWsLiveIT {
+class ClientWsLiveIT extends BlackBoxTest {
 
     private static final String REVOKED = "Token has been revoked";
     private static final String EXPIRED = "Token has expired";
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.latchkey();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    Api api;
-
-    @BeforeEach
-    void connect() {
-        api = new Api(base);
-    }
 
     private static String reauth(String token) {
         return Json.createObjectBuilder().add("type", "reauth").add("access_token", token).build().toString();

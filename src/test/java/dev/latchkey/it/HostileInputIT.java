@@ -16,22 +16,14 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The threat list of SECURITY.md, case by case: each hostile request gets its exact status and JSON detail,
  * echoes nothing of what it presented, and afterwards nothing was created or revoked and the service still
  * serves the honest client.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HostileInputIT {
+class HostileInputIT extends BlackBoxTest {
 
     private static final String CLIENT_API = "api/v1/client_api";
     private static final String MINT = "api/v1/generate_access_token";
@@ -41,20 +33,11 @@ class HostileInputIT {
     private static final String DURATION = "duration_secs must be an integer between 1 and 86400";
     private static final byte[] SECRET = Base64.getUrlDecoder().decode(System.getenv("LATCHKEY_JWT_SECRET"));
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.latchkey();
-    }
-
-    @ArquillianResource
-    URL base;
-
     private record Case(String name, Supplier<Api.Reply> request, int status, String detail, String secret) {
     }
 
     @Test
     void everyHostileInputIsRefusedExactlyAndChangesNothing() {
-        Api api = new Api(base);
         String victim = Api.uniqueClient();
         String honest = api.mintToken(victim, 600);
         String kid = ForgedTokens.kid(honest);
@@ -180,7 +163,6 @@ class HostileInputIT {
      */
     @Test
     void malformedHeadersAreRefusedByTheHttpLayer() throws Exception {
-        Api api = new Api(base);
         String honest = api.mintToken(Api.uniqueClient(), 600);
         byte[][] headers = {
             ("Bearer " + honest.substring(0, 20) + "\u0000" + honest.substring(20)).getBytes(StandardCharsets.ISO_8859_1),

@@ -6,43 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * PostgreSQL stops in the middle of a run: validation answers exactly the contract's 500, org endpoints a
  * JSON 500, nothing hangs, and when the database is back the service recovers by itself.
  * Runs in the PostgreSQL execution only, where the test owns the cluster.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
 @EnabledIfSystemProperty(named = "latchkey.it.pg-script", matches = ".+")
-class OutageIT {
+class OutageIT extends BlackBoxTest {
 
     /** Generous for a loaded 2-core machine; an unbounded wait would be minutes. */
     private static final Duration BOUND = Duration.ofSeconds(20);
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.latchkey();
-    }
-
-    @ArquillianResource
-    URL base;
-
     @Test
     void databaseDownMeans500sAndRecoveryNeedsNoRestart() throws Exception {
-        Api api = new Api(base);
         String client = Api.uniqueClient();
         String token = api.mintToken(client, 600);
         assertEquals(200, api.clientApi(token).status());

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,28 +20,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Revocation against concurrent use, and concurrent minting, over real HTTP from several threads. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class RaceIT {
+class RaceIT extends BlackBoxTest {
 
     private static final int THREADS = 4;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.latchkey();
-    }
-
-    @ArquillianResource
-    URL base;
 
     /**
      * Each round: threads hammer a fresh token while the main thread revokes it. A request whose sending began
@@ -50,7 +33,6 @@ class RaceIT {
      */
     @Test
     void nothingSentAfterARevokeReturnedIsAccepted() throws Exception {
-        Api api = new Api(base);
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         int rounds = 60;
         AtomicInteger requests = new AtomicInteger();
@@ -131,7 +113,6 @@ class RaceIT {
         int expected = THREADS * 2 * perThread;
         assertEquals(expected, new HashSet<>(minted).size(), "every answer a distinct token");
         Set<String> listed = new HashSet<>();
-        Api api = new Api(base);
         String cursor = null;
         do {
             JsonObject page = api.get("api/v1/client_tokens?client_id=" + Api.encode(client) + "&limit=100"

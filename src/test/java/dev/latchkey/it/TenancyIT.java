@@ -6,35 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.net.URL;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Two organizations: each org endpoint tried with the other org's tokens and client ids. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class TenancyIT {
+class TenancyIT extends BlackBoxTest {
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.latchkey();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    Api api;
     String otherKey;
 
     @BeforeEach
     void twoOrgs() {
-        api = new Api(base);
         otherKey = api.createOrg().getString("api_key");
     }
 

@@ -50,7 +50,7 @@ public class AdminResource {
     public Response createOrg(InputStream body) {
         JsonObject request = JsonBodies.readObject(body);
         JsonBodies.requireOnly(request, Set.of("name"));
-        String name = name(JsonBodies.requiredString(request, "name"));
+        String name = JsonBodies.label("name", JsonBodies.requiredString(request, "name"), MAX_NAME_LENGTH);
         if (organizations.byName(name).isPresent()) {
             throw new ApiError(409, "An organization with this name already exists");
         }
@@ -111,16 +111,6 @@ public class AdminResource {
     @Path("signing_keys/rotate")
     public JsonObject rotateSigningKey() {
         return Json.createObjectBuilder().add("kid", signingKeys.rotate()).build();
-    }
-
-    private static String name(String name) {
-        if (name.isBlank() || name.length() > MAX_NAME_LENGTH) {
-            throw ApiError.badRequest("name must be 1 to " + MAX_NAME_LENGTH + " characters");
-        }
-        if (name.chars().anyMatch(Character::isISOControl)) {
-            throw ApiError.badRequest("name must not contain control characters");
-        }
-        return name;
     }
 
     private static void optionalTime(JsonObjectBuilder item, String field, Long epochMillis) {

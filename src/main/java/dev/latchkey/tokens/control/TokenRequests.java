@@ -84,13 +84,7 @@ public final class TokenRequests {
 
     /** 1 to 255 characters, no control characters. */
     public static String clientId(String clientId) {
-        if (clientId.isEmpty() || clientId.length() > MAX_CLIENT_ID_LENGTH) {
-            throw ApiError.badRequest("client_id must be 1 to " + MAX_CLIENT_ID_LENGTH + " characters");
-        }
-        if (clientId.chars().anyMatch(Character::isISOControl)) {
-            throw ApiError.badRequest("client_id must not contain control characters");
-        }
-        return clientId;
+        return JsonBodies.label("client_id", clientId, MAX_CLIENT_ID_LENGTH);
     }
 
     /** Absent or null means {@code {}}; otherwise a JSON object of at most 16 KiB and 32 levels. */
