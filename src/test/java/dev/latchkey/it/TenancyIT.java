@@ -65,4 +65,23 @@ class TenancyIT extends BlackBoxTest {
                 Json.createObjectBuilder().add("access_token", theirs).build().toString());
         assertEquals(true, introspectMine.json().getBoolean("active"), "an org sees its own token");
     }
+
+    @Test
+    void anotherOrgCannotPushToMyClient() {
+        String client = Api.uniqueClient();
+        String token = api.mintToken(client, 120);
+        try (LiveSocket socket = LiveSocket.open(base, token)) {
+            assertEquals("session", socket.next().getString("type"));
+            Api.Reply theirs = api.post("api/v1/client_messages", bearer(otherKey),
+                    "{\"client_id\":\"" + client + "\",\"data\":\"not for you\"}");
+            assertEquals(200, theirs.status(), theirs.body());
+            assertEquals(0, theirs.json().getInt("delivered"));
+            Api.Reply mine = api.post("api/v1/client_messages", bearer(ORG_KEY),
+                    "{\"client_id\":\"" + client + "\",\"data\":\"hello\"}");
+            assertEquals(1, mine.json().getInt("delivered"));
+            JsonObject pushed = socket.next();
+            assertEquals("message", pushed.getString("type"));
+            assertEquals("hello", pushed.getString("data"), "only my org's message arrived");
+        }
+    }
 }
