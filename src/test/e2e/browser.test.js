@@ -238,11 +238,16 @@ describe("the org console", () => {
     const page = await consolePage(1200, 900);
     await page.fill("#org-key", "fl-this-key-does-not-exist-0123456789abcdef");
     await page.click("#key-use");
+    await page.locator("#key-status.error").waitFor();
+    assert.match(await page.textContent("#key-status"), /^Error 401: Invalid API key\. .*check it in step 1/);
     await page.fill("#mint-client", "someone");
     await page.click("#mint");
     await page.locator("#mint-result.error").waitFor();
-    assert.match(await page.textContent("#mint-result"), /Error 401: Invalid API key\. .*step 1/);
+    assert.equal(await page.textContent("#mint-result"), "No org key yet: enter it in step 1 first.");
     await shot(page, "console-wrong-key");
+    await page.fill("#mint-metadata", "{not json");
+    await page.click("#mint");
+    await page.locator("#mint-result").getByText("metadata is not valid JSON").waitFor();
     await page.close();
   });
 
@@ -255,7 +260,8 @@ describe("the org console", () => {
       await page.fill("#org-key", ORG_KEY);
       await page.click("#key-use");
       assert.equal(await page.inputValue("#org-key"), "", "the key field is emptied");
-      assert.match(await page.textContent("#key-status"), /held in memory/);
+      await page.locator("#key-status.ok").waitFor();
+      assert.match(await page.textContent("#key-status"), /Key accepted/);
 
       await page.fill("#mint-client", client);
       await page.fill("#mint-duration", "600");

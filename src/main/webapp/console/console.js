@@ -71,7 +71,7 @@ async function run(box, action) {
   }
 }
 
-// 1. the org key
+// 1. the org key: checked with a harmless listing before it is used
 $("key-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const value = $("org-key").value.trim();
@@ -79,12 +79,21 @@ $("key-form").addEventListener("submit", async (event) => {
   const status = $("key-status");
   if (!value) {
     status.textContent = "Paste an org API key first.";
-    status.className = "status";
+    status.className = "status error";
     return;
   }
   orgKey = value;
-  status.textContent = `Key ${value.slice(0, 6)}… is held in memory for this page only.`;
-  status.className = "status ok";
+  status.textContent = "Checking the key…";
+  status.className = "status";
+  try {
+    await call("GET", "client_tokens?client_id=console-key-check&limit=1");
+    status.textContent = "Key accepted. It is held in this page's memory only.";
+    status.className = "status ok";
+  } catch (error) {
+    orgKey = null;
+    status.textContent = error.message;
+    status.className = "status error";
+  }
 });
 $("key-forget").addEventListener("click", () => {
   orgKey = null;
@@ -202,7 +211,7 @@ async function listTokens(append) {
     cell(row, "issued", t.issued_at);
     cell(row, "expires", t.expires_at);
     cell(row, "state", state, `state ${state}`);
-    cell(row, "revocation reason", t.revoked_at ? (t.revocation_reason ?? "(no reason given)") : "");
+    cell(row, "revocation reason", t.revoked_at ? (t.revocation_reason ?? "(no reason given)") : null);
     body.append(row);
   }
   nextCursor = answer.next_cursor ?? null;
