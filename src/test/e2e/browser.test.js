@@ -195,6 +195,45 @@ describe("a customer's page on another origin", () => {
     await page.close();
   });
 
+  test("latchkey-client.js reconnects with backoff after the connection is lost", async () => {
+    const client = unique("reconnect");
+    const page = await appPage();
+    // Every client_ws connection goes through this proxy, so the test can drop one like a network loss would.
+    const routes = [];
+    await page.routeWebSocket(/\/api\/v1\/client_ws/, (ws) => {
+      ws.connectToServer();
+      routes.push(ws);
+    });
+    await page.evaluate(async ({ latchkey, client }) => {
+      const { LatchkeyClient } = await import(`${latchkey}/latchkey-client.js`);
+      window.sessions = [];
+      window.states = [];
+      const helper = new LatchkeyClient({
+        baseUrl: latchkey,
+        getToken: async () => (await (await fetch(`/token?client=${client}&secs=600`, { method: "POST" })).json())
+          .access_token,
+      });
+      window.live = helper.connect({
+        minRetryMs: 300,
+        onSession: (session) => window.sessions.push(session),
+        onStateChange: (state) => window.states.push(state),
+      });
+    }, { latchkey: env.latchkey, client });
+    await page.waitForFunction(() => window.sessions.length === 1, null, { timeout: 10000 });
+    assert.equal(routes.length, 1);
+
+    await routes[0].close({ code: 1001, reason: "Going away" });
+    await page.waitForFunction(() => window.sessions.length === 2, null, { timeout: 10000 });
+    const result = await page.evaluate(() => ({ attempts: window.live.attempts, state: window.live.state,
+      states: window.states, sameToken: window.sessions[0].token_id === window.sessions[1].token_id }));
+    assert.equal(result.attempts, 2);
+    assert.equal(result.state, "open");
+    assert.deepEqual(result.states, ["open", "waiting", "connecting", "open"]);
+    assert.equal(result.sameToken, true, "a network loss needs no new token");
+    await page.evaluate(() => window.live.close());
+    await page.close();
+  });
+
   test("a disallowed origin is refused", async () => {
     const token = await mintToken(unique("evil"), 600);
     const page = await appPage(env.otherOrigin);
