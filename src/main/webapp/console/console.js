@@ -1,0 +1,240 @@
+// The org console: same-origin calls to the org endpoints with a key held in this module's memory only.
+const API = new URL("../api/v1/", import.meta.url);
+
+/** The org key: in this variable only, never in storage, cookies or the URL. */
+let orgKey = null;
+/** @type {WebSocket | null} */
+let socket = null;
+let nextCursor = null;
+
+const $ = (id) => document.getElementById(id);
+
+function show(box, ok, title, data) {
+  box.hidden = false;
+  box.className = ok ? "result" : "result error";
+  box.replaceChildren();
+  const strong = document.createElement("strong");
+  strong.textContent = title;
+  box.append(strong);
+  if (data !== undefined) {
+    const pre = document.createElement("pre");
+    pre.textContent = typeof data === "string" ? data : JSON.stringify(data, null, 2);
+    box.append(pre);
+  }
+}
+
+/** What to tell the operator about a failed answer. */
+function explain(status, detail) {
+  const hints = {
+    "Authorization header is missing": "Enter the org key in step 1 first.",
+    "Invalid API key": "The org key is unknown or revoked: check it in step 1.",
+    "Authorization header must start with Bearer": "The org key looks malformed: check it in step 1.",
+    "Invalid token format": "That is not a token issued by this Latchkey.",
+    "Token not found": "This token does not belong to your organization.",
+  };
+  const hint = hints[detail] ? " " + hints[detail] : "";
+  return `Error ${status}: ${detail}.${hint}`;
+}
+
+/** Calls an org endpoint; returns the JSON answer or throws an Error with a readable message. */
+async function call(method, path, body) {
+  if (!orgKey) throw new Error("No org key yet: enter it in step 1 first.");
+  let response;
+  try {
+    response = await fetch(new URL(path, API), {
+      method,
+      headers: { Authorization: "Bearer " + orgKey, ...(body ? { "Content-Type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+      cache: "no-store",
+      credentials: "omit",
+    });
+  } catch {
+    throw new Error("Could not reach Latchkey: check the network and that the service is running.");
+  }
+  let json = null;
+  try {
+    json = await response.json();
+  } catch {
+    // not JSON: reported below by status
+  }
+  if (!response.ok) {
+    throw new Error(explain(response.status, json?.detail ?? response.statusText ?? "unexpected answer"));
+  }
+  return json;
+}
+
+async function run(box, action) {
+  try {
+    await action();
+  } catch (error) {
+    show(box, false, error.message);
+  }
+}
+
+// 1. the org key: checked with a harmless listing before it is used
+$("key-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const value = $("org-key").value.trim();
+  $("org-key").value = "";
+  const status = $("key-status");
+  if (!value) {
+    status.textContent = "Paste an org API key first.";
+    status.className = "status error";
+    return;
+  }
+  orgKey = value;
+  status.textContent = "Checking the key…";
+  status.className = "status";
+  try {
+    await call("GET", "client_tokens?client_id=console-key-check&limit=1");
+    status.textContent = "Key accepted. It is held in this page's memory only.";
+    status.className = "status ok";
+  } catch (error) {
+    orgKey = null;
+    status.textContent = error.message;
+    status.className = "status error";
+  }
+});
+$("key-forget").addEventListener("click", () => {
+  orgKey = null;
+  $("org-key").value = "";
+  $("key-status").textContent = "Key forgotten.";
+  $("key-status").className = "status";
+});
+
+// 2. mint
+$("mint-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const box = $("mint-result");
+  run(box, async () => {
+    const body = { client_id: $("mint-client").value, duration_secs: Number($("mint-duration").value) };
+    const metadataText = $("mint-metadata").value.trim();
+    if (metadataText) {
+      try {
+        body.metadata = JSON.parse(metadataText);
+      } catch {
+        throw new Error("metadata is not valid JSON: write an object such as {\"plan\": \"pro\"}.");
+      }
+    }
+    const minted = await call("POST", "generate_access_token", body);
+    $("token").value = minted.access_token;
+    $("list-client").value = body.client_id;
+    show(box, true, `Minted token ${minted.token_id} for ${body.client_id}, expires ${minted.expires_at}. It is in step 3.`);
+  });
+});
+
+// 3. one token
+const token = () => $("token").value.trim();
+
+$("introspect").addEventListener("click", () => {
+  const box = $("token-result");
+  run(box, async () => {
+    const answer = await call("POST", "introspect", { access_token: token() });
+    show(box, answer.active, answer.active ? "Active token" : "Inactive: revoked, expired, unknown or not yours", answer);
+  });
+});
+
+$("revoke").addEventListener("click", () => {
+  const box = $("token-result");
+  run(box, async () => {
+    const reason = $("revoke-reason").value.trim();
+    const answer = await call("POST", "revoke_token", { access_token: token(), ...(reason ? { reason } : {}) });
+    show(box, true, answer.message);
+  });
+});
+
+function logLine(text) {
+  const item = document.createElement("li");
+  item.textContent = `${new Date().toLocaleTimeString()} ${text}`;
+  $("socket-log").append(item);
+  item.scrollIntoView({ block: "nearest" });
+}
+
+function socketState(text, cls = "") {
+  const badge = $("socket-state");
+  badge.textContent = text;
+  badge.className = "badge " + cls;
+  $("socket-close").disabled = !socket;
+}
+
+$("socket-open").addEventListener("click", () => {
+  const jwt = token();
+  if (!jwt) {
+    show($("token-result"), false, "Mint or paste a token first: the live socket connects as that client.");
+    return;
+  }
+  socket?.close(1000);
+  const url = new URL("client_ws", API);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  url.search = "client_key=" + encodeURIComponent("Bearer " + jwt);
+  const ws = new WebSocket(url);
+  socket = ws;
+  socketState("connecting");
+  logLine("connecting…");
+  ws.onopen = () => {
+    socketState("open", "open");
+    logLine("open");
+  };
+  ws.onmessage = (event) => logLine("← " + event.data);
+  ws.onclose = (event) => {
+    if (socket === ws) socket = null;
+    const why = event.code === 1006
+      ? " (refused or lost: introspect the token, or check LATCHKEY_ALLOWED_ORIGINS includes this console's origin)"
+      : "";
+    socketState(`closed ${event.code}`, event.code === 4401 ? "closed-4401" : "");
+    logLine(`closed ${event.code}${event.reason ? " " + event.reason : ""}${why}`);
+  };
+});
+$("socket-close").addEventListener("click", () => socket?.close(1000));
+
+// 4. a client's tokens
+function cell(row, label, text, cls) {
+  const td = document.createElement("td");
+  td.dataset.label = label;
+  td.textContent = text ?? "—";
+  if (cls) td.className = cls;
+  row.append(td);
+}
+
+async function listTokens(append) {
+  const client = $("list-client").value;
+  const query = new URLSearchParams({ client_id: client, limit: "20" });
+  if (append && nextCursor) query.set("cursor", nextCursor);
+  const answer = await call("GET", "client_tokens?" + query);
+  const body = $("tokens").querySelector("tbody");
+  if (!append) body.replaceChildren();
+  const now = Date.now();
+  for (const t of answer.tokens) {
+    const row = document.createElement("tr");
+    const state = t.revoked_at ? "revoked" : Date.parse(t.expires_at) <= now ? "expired" : "active";
+    cell(row, "token_id", t.token_id);
+    cell(row, "issued", t.issued_at);
+    cell(row, "expires", t.expires_at);
+    cell(row, "state", state, `state ${state}`);
+    cell(row, "revocation reason", t.revoked_at ? (t.revocation_reason ?? "(no reason given)") : null);
+    body.append(row);
+  }
+  nextCursor = answer.next_cursor ?? null;
+  $("list-more").hidden = !nextCursor;
+  $("tokens").hidden = body.children.length === 0;
+  show($("list-result"), true, body.children.length === 0
+    ? `No tokens for ${client}.` : `${body.children.length} token(s) of ${client}, newest first.`);
+}
+
+$("list-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  run($("list-result"), () => listTokens(false));
+});
+$("list-more").addEventListener("click", () => run($("list-result"), () => listTokens(true)));
+
+$("revoke-all").addEventListener("click", () => {
+  const box = $("list-result");
+  run(box, async () => {
+    const client = $("list-client").value;
+    if (!client) throw new Error("Enter the client_id above first.");
+    const reason = $("revoke-all-reason").value.trim();
+    const answer = await call("POST", "revoke_client_tokens", { client_id: client, ...(reason ? { reason } : {}) });
+    await listTokens(false);
+    show(box, true, `${answer.message}: ${answer.revoked_count} revoked.`);
+  });
+});

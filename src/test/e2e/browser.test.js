@@ -1,0 +1,358 @@
+// Latchkey in a real browser: a customer's page on another origin uses the client API, the WebSocket and
+// latchkey-client.js; the org console is clicked through. Run by `mvn verify` (see pom.xml) or, after
+// `mvn package`, by `npm ci && npm test` in this folder.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ORG_KEY, SCREENSHOTS, mint, org, start, stop } from "./harness.js";
+
+let env;
+let context;
+const tokensSeen = [];
+
+before(async () => {
+  env = await start();
+  context = await env.browser.newContext();
+  context.setDefaultTimeout(20000);
+});
+
+after(async () => {
+  await context?.close().catch(() => {});
+  await stop(env);
+  if (env) {
+    const log = readFileSync(env.log, "utf8");
+    assert.ok(!log.includes(ORG_KEY), "the org key is in the service log");
+    for (const token of tokensSeen) assert.ok(!log.includes(token), "a client token is in the service log");
+    assert.ok(!log.includes("client_key="), "a client_key query string is in the service log");
+  }
+});
+
+function unique(name) {
+  return `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+async function mintToken(client, secs) {
+  const { access_token: token } = await mint(env.latchkey, client, secs);
+  tokensSeen.push(token);
+  return token;
+}
+
+/** A page of the customer's app, on an allowed origin unless told otherwise. */
+async function appPage(origin = env.appOrigin) {
+  const page = await context.newPage();
+  await page.goto(`${origin}/app.html`);
+  return page;
+}
+
+describe("a customer's page on another origin", () => {
+  test("a cross-origin fetch of /client_api works and a 401 detail is readable", async () => {
+    const client = unique("fetch");
+    const token = await mintToken(client, 600);
+    const page = await appPage();
+    const result = await page.evaluate(async ({ latchkey, token }) => {
+      const call = async (authorization) => {
+        const response = await fetch(`${latchkey}/api/v1/client_api`,
+          { headers: authorization ? { Authorization: authorization } : {} });
+        return { status: response.status, body: await response.json(),
+          wwwAuthenticate: response.headers.get("WWW-Authenticate") };
+      };
+      return {
+        ok: await call(`Bearer ${token}`),
+        missing: await call(null),
+        garbage: await call("Bearer not-a-token"),
+      };
+    }, { latchkey: env.latchkey, token });
+    assert.equal(result.ok.status, 200);
+    assert.equal(result.ok.body.client_id, client);
+    assert.ok(result.ok.body.expires_in > 590);
+    assert.deepEqual(result.missing, { status: 401, body: { detail: "Authorization header is missing" },
+      wwwAuthenticate: "Bearer" });
+    assert.deepEqual(result.garbage.body, { detail: "Invalid token format" });
+
+    await org(env.latchkey, "POST", "revoke_token", { access_token: token });
+    const revoked = await page.evaluate(async ({ latchkey, token }) => {
+      const response = await fetch(`${latchkey}/api/v1/client_api`, { headers: { Authorization: `Bearer ${token}` } });
+      return { status: response.status, body: await response.json() };
+    }, { latchkey: env.latchkey, token });
+    assert.deepEqual(revoked, { status: 401, body: { detail: "Token has been revoked" } });
+    await page.close();
+  });
+
+  test("the socket opens, receives session, and closes with 4401 and its reason on revoke", async () => {
+    const client = unique("socket");
+    const token = await mintToken(client, 600);
+    const page = await appPage();
+    const session = await page.evaluate(({ latchkey, token }) => new Promise((ok, fail) => {
+      const url = `${latchkey.replace(/^http/, "ws")}/api/v1/client_ws?client_key=${encodeURIComponent(`Bearer ${token}`)}`;
+      const socket = new WebSocket(url);
+      window.socketClosed = null;
+      socket.onmessage = (event) => ok(JSON.parse(event.data));
+      socket.onclose = (event) => {
+        window.socketClosed = { code: event.code, reason: event.reason };
+        fail(new Error(`closed ${event.code} before session`));
+      };
+    }), { latchkey: env.latchkey, token });
+    assert.equal(session.type, "session");
+    assert.equal(session.client_id, client);
+
+    await org(env.latchkey, "POST", "revoke_token", { access_token: token, reason: "e2e" });
+    await page.waitForFunction(() => window.socketClosed !== null, null, { timeout: 10000 });
+    const closed = await page.evaluate(() => window.socketClosed);
+    assert.deepEqual(closed, { code: 4401, reason: "Token has been revoked" });
+    await page.close();
+  });
+
+  test("latchkey-client.js refreshes across expiry on one socket and stays down after revocation", async () => {
+    const client = unique("helper");
+    const page = await appPage();
+    // tokens of 4 s with the warning 2 s before expiry: several token lifetimes pass in this test
+    await page.evaluate(async ({ latchkey, client }) => {
+      const { LatchkeyClient } = await import(`${latchkey}/latchkey-client.js`);
+      window.calls = 0;
+      window.sessions = [];
+      window.revoked = null;
+      window.errors = [];
+      const latchkeyClient = new LatchkeyClient({
+        baseUrl: latchkey,
+        getToken: async () => {
+          window.calls += 1;
+          const response = await fetch(`/token?client=${encodeURIComponent(client)}&secs=4`, { method: "POST" });
+          return (await response.json()).access_token;
+        },
+      });
+      window.helper = latchkeyClient;
+      window.live = latchkeyClient.connect({
+        minRetryMs: 200,
+        onSession: (session) => window.sessions.push(session),
+        onRevoked: (reason) => { window.revoked = reason; },
+        onError: (error) => window.errors.push(error.message),
+      });
+    }, { latchkey: env.latchkey, client });
+
+    await page.waitForFunction(() => window.sessions.length >= 1, null, { timeout: 10000 });
+    await sleep(9000); // more than two token lifetimes
+    const during = await page.evaluate(async () => {
+      const response = await window.helper.fetch("/api/v1/client_api");
+      return { sessions: window.sessions.map((s) => s.token_id), attempts: window.live.attempts,
+        state: window.live.state, status: response.status, errors: window.errors };
+    });
+    assert.ok(during.sessions.length >= 4, `reauths across expiry: ${JSON.stringify(during)}`);
+    assert.equal(new Set(during.sessions).size, during.sessions.length, "each session is a new token");
+    assert.equal(during.attempts, 1, "one WebSocket the whole time");
+    assert.equal(during.state, "open");
+    assert.equal(during.status, 200);
+    assert.deepEqual(during.errors, []);
+
+    // revoke right after a reauth, far from the next one
+    const count = during.sessions.length;
+    await page.waitForFunction((n) => window.sessions.length > n, count, { timeout: 10000 });
+    await org(env.latchkey, "POST", "revoke_client_tokens", { client_id: client, reason: "signed out" });
+    await page.waitForFunction(() => window.revoked !== null, null, { timeout: 10000 });
+    const callsAtRevocation = await page.evaluate(() => window.calls);
+    await sleep(5000);
+    const afterwards = await page.evaluate(() => ({ revoked: window.revoked, state: window.live.state,
+      attempts: window.live.attempts, calls: window.calls }));
+    assert.equal(afterwards.revoked, "Token has been revoked");
+    assert.equal(afterwards.state, "revoked");
+    assert.equal(afterwards.attempts, 1, "no reconnection after revocation");
+    assert.equal(afterwards.calls, callsAtRevocation, "no new token asked for after revocation");
+    await page.close();
+  });
+
+  test("latchkey-client.js fetch gets a new token once on 'Token has expired' and retries", async () => {
+    const client = unique("retry");
+    const page = await appPage();
+    const result = await page.evaluate(async ({ latchkey, client }) => {
+      const { LatchkeyClient } = await import(`${latchkey}/latchkey-client.js`);
+      let calls = 0;
+      const helper = new LatchkeyClient({
+        baseUrl: latchkey,
+        getToken: async () => {
+          calls += 1;
+          const secs = calls === 1 ? 1 : 600;
+          return (await (await fetch(`/token?client=${client}&secs=${secs}`, { method: "POST" })).json()).access_token;
+        },
+      });
+      const statuses = [];
+      const realFetch = window.fetch;
+      window.fetch = async (...args) => {
+        const response = await realFetch(...args);
+        if (String(args[0]).includes("/client_api")) statuses.push(response.status);
+        return response;
+      };
+      await helper.token();
+      await new Promise((ok) => setTimeout(ok, 2500)); // the 1 s token expires
+      const response = await helper.fetch("/api/v1/client_api");
+      window.fetch = realFetch;
+      return { status: response.status, body: await response.json(), calls, statuses };
+    }, { latchkey: env.latchkey, client });
+    assert.equal(result.status, 200);
+    assert.equal(result.body.client_id, client);
+    assert.equal(result.calls, 2);
+    assert.deepEqual(result.statuses, [401, 200]);
+    await page.close();
+  });
+
+  test("latchkey-client.js reconnects with backoff after the connection is lost", async () => {
+    const client = unique("reconnect");
+    const page = await appPage();
+    // Every client_ws connection goes through this proxy, so the test can drop one like a network loss would.
+    const routes = [];
+    await page.routeWebSocket(/\/api\/v1\/client_ws/, (ws) => {
+      ws.connectToServer();
+      routes.push(ws);
+    });
+    await page.evaluate(async ({ latchkey, client }) => {
+      const { LatchkeyClient } = await import(`${latchkey}/latchkey-client.js`);
+      window.sessions = [];
+      window.states = [];
+      const helper = new LatchkeyClient({
+        baseUrl: latchkey,
+        getToken: async () => (await (await fetch(`/token?client=${client}&secs=600`, { method: "POST" })).json())
+          .access_token,
+      });
+      window.live = helper.connect({
+        minRetryMs: 300,
+        onSession: (session) => window.sessions.push(session),
+        onStateChange: (state) => window.states.push(state),
+      });
+    }, { latchkey: env.latchkey, client });
+    await page.waitForFunction(() => window.sessions.length === 1, null, { timeout: 10000 });
+    assert.equal(routes.length, 1);
+
+    await routes[0].close({ code: 1001, reason: "Going away" });
+    await page.waitForFunction(() => window.sessions.length === 2, null, { timeout: 10000 });
+    const result = await page.evaluate(() => ({ attempts: window.live.attempts, state: window.live.state,
+      states: window.states, sameToken: window.sessions[0].token_id === window.sessions[1].token_id }));
+    assert.equal(result.attempts, 2);
+    assert.equal(result.state, "open");
+    assert.deepEqual(result.states, ["open", "waiting", "connecting", "open"]);
+    assert.equal(result.sameToken, true, "a network loss needs no new token");
+    await page.evaluate(() => window.live.close());
+    await page.close();
+  });
+
+  test("a disallowed origin is refused", async () => {
+    const token = await mintToken(unique("evil"), 600);
+    const page = await appPage(env.otherOrigin);
+    const result = await page.evaluate(async ({ latchkey, token }) => {
+      let fetchOutcome;
+      try {
+        const response = await fetch(`${latchkey}/api/v1/client_api`, { headers: { Authorization: `Bearer ${token}` } });
+        fetchOutcome = `read ${response.status}`;
+      } catch (error) {
+        fetchOutcome = `blocked: ${error.name}`;
+      }
+      const socketOutcome = await new Promise((ok) => {
+        const socket = new WebSocket(`${latchkey.replace(/^http/, "ws")}/api/v1/client_ws?client_key=${encodeURIComponent(`Bearer ${token}`)}`);
+        let opened = false;
+        socket.onopen = () => { opened = true; };
+        socket.onclose = (event) => ok({ opened, code: event.code });
+      });
+      return { fetchOutcome, socketOutcome };
+    }, { latchkey: env.latchkey, token });
+    assert.equal(result.fetchOutcome, "blocked: TypeError");
+    assert.deepEqual(result.socketOutcome, { opened: false, code: 1006 });
+    // the page's origin was sent and refused by the server, not by a network failure
+    const handshake = await fetch(`${env.latchkey}/api/v1/client_ws`, { headers: { Origin: env.otherOrigin } });
+    assert.equal(handshake.status, 403);
+    assert.deepEqual(await handshake.json(), { detail: "Origin not allowed" });
+    await page.close();
+  });
+});
+
+describe("the org console", () => {
+  async function consolePage(width, height) {
+    const page = await context.newPage();
+    await page.setViewportSize({ width, height });
+    await page.goto(`${env.latchkey}/console/`);
+    return page;
+  }
+
+  const shot = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  test("a wrong org key gets a clear error", async () => {
+    const page = await consolePage(1200, 900);
+    await page.fill("#org-key", "fl-this-key-does-not-exist-0123456789abcdef");
+    await page.click("#key-use");
+    await page.locator("#key-status.error").waitFor();
+    assert.match(await page.textContent("#key-status"), /^Error 401: Invalid API key\. .*check it in step 1/);
+    await page.fill("#mint-client", "someone");
+    await page.click("#mint");
+    await page.locator("#mint-result.error").waitFor();
+    assert.equal(await page.textContent("#mint-result"), "No org key yet: enter it in step 1 first.");
+    await shot(page, "console-wrong-key");
+    await page.fill("#mint-metadata", "{not json");
+    await page.click("#mint");
+    await page.locator("#mint-result").getByText("metadata is not valid JSON").waitFor();
+    await page.close();
+  });
+
+  for (const [name, width, height] of [["desktop", 1200, 900], ["phone", 390, 844]]) {
+    test(`mint, introspect, live socket, list, revoke one and all by clicking (${name})`, async () => {
+      const page = await consolePage(width, height);
+      const client = unique(`console-${name}`);
+      assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length), 0);
+
+      await page.fill("#org-key", ORG_KEY);
+      await page.click("#key-use");
+      assert.equal(await page.inputValue("#org-key"), "", "the key field is emptied");
+      await page.locator("#key-status.ok").waitFor();
+      assert.match(await page.textContent("#key-status"), /Key accepted/);
+
+      await page.fill("#mint-client", client);
+      await page.fill("#mint-duration", "600");
+      await page.fill("#mint-metadata", '{"plan": "pro"}');
+      await page.click("#mint");
+      await page.locator("#mint-result:not(.error)").waitFor();
+      assert.match(await page.textContent("#mint-result"), new RegExp(`Minted token .* for ${client}`));
+      const token = await page.inputValue("#token");
+      tokensSeen.push(token);
+      assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+
+      await page.click("#introspect");
+      await page.locator("#token-result").getByText("Active token").waitFor();
+      assert.match(await page.textContent("#token-result"), /"plan": "pro"/);
+
+      await page.click("#socket-open");
+      await page.locator("#socket-log").getByText('"type":"session"').waitFor();
+      assert.equal(await page.textContent("#socket-state"), "open");
+
+      await page.click("#list");
+      await page.locator("#tokens tbody tr").first().waitFor();
+      assert.equal(await page.locator("#tokens tbody tr").count(), 1);
+      assert.equal(await page.textContent("#tokens tbody tr td.state.active"), "active");
+      await shot(page, `console-${name}-live`);
+
+      await page.fill("#revoke-reason", "lost phone");
+      await page.click("#revoke");
+      await page.locator("#token-result").getByText("Token successfully revoked").waitFor();
+      await page.locator("#socket-log").getByText("closed 4401 Token has been revoked").waitFor();
+      assert.equal(await page.textContent("#socket-state"), "closed 4401");
+
+      await page.click("#introspect");
+      await page.locator("#token-result").getByText("Inactive").waitFor();
+
+      await page.click("#list");
+      await page.locator("#tokens td.revoked").waitFor();
+      assert.match(await page.textContent("#tokens tbody tr"), /lost phone/);
+
+      // a second token, then revoke all of the client's tokens
+      await page.click("#mint");
+      await page.locator("#mint-result").getByText("Minted token").waitFor();
+      tokensSeen.push(await page.inputValue("#token"));
+      await page.fill("#revoke-all-reason", "account closed");
+      await page.click("#revoke-all");
+      await page.locator("#list-result").getByText("All tokens for client successfully revoked: 1 revoked.").waitFor();
+      assert.equal(await page.locator("#tokens tbody tr").count(), 2);
+      assert.equal(await page.locator("#tokens td.revoked").count(), 2);
+      assert.match(await page.textContent("#tokens tbody"), /account closed/);
+      await shot(page, `console-${name}-revoked`);
+      assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length), 0,
+        "nothing stored");
+      await page.close();
+    });
+  }
+});
