@@ -1,9 +1,10 @@
 package dev.latchkey.access.boundary;
 
+import static dev.latchkey.platform.JsonFactory.JSON;
+
 import dev.latchkey.access.control.ClientPrincipal;
 import dev.latchkey.platform.Timestamps;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -26,7 +27,7 @@ public class ClientApiResource {
     public JsonObject session(@Context SecurityContext security) {
         ClientPrincipal client = (ClientPrincipal) security.getUserPrincipal();
         long remainingMillis = Math.max(0, client.expiresAt() - clock.millis());
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("client_id", client.clientId())
                 .add("token_id", client.tokenId())
                 .add("issued_at", Timestamps.iso(client.issuedAt()))
