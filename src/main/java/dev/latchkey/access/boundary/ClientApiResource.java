@@ -4,6 +4,7 @@ import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.access.control.ClientPrincipal;
 import dev.latchkey.platform.Timestamps;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
@@ -14,7 +15,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import java.time.Clock;
 
-/** The client REST API; every request here already passed {@link ClientTokenFilter}. */
+/**
+ * The client REST API; every request here already passed {@link ClientTokenFilter}. One instance serves every
+ * request (it holds no request state), so the hot path creates and injects no resource object.
+ */
+@ApplicationScoped
 @Path(ClientTokenFilter.CLIENT_ROOT)
 @Produces(MediaType.APPLICATION_JSON)
 public class ClientApiResource {
