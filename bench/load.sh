@@ -2,10 +2,10 @@
 # Throughput of authenticated GET /api/v1/client_api on latchkey-micro.jar against the same path answered
 # with a fixed JSON body and no auth by a bare Payara Micro of the same version, alternately in one run,
 # with the same wrk settings. Prints each run, the ratio and the non-2xx counts.
-#   bench/load.sh            (ROUNDS=3 DURATION=10s THREADS=2 CONNECTIONS=32 can be set)
+#   bench/load.sh            (ROUNDS=3 WARMUP=6 DURATION=10s THREADS=2 CONNECTIONS=32 can be set)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-10s}; THREADS=${THREADS:-2}; CONNECTIONS=${CONNECTIONS:-32}
+ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-6}; DURATION=${DURATION:-10s}; THREADS=${THREADS:-2}; CONNECTIONS=${CONNECTIONS:-32}
 LK_PORT=${LK_PORT:-18080}; BARE_PORT=${BARE_PORT:-18081}
 need_wrk
 need_builds
@@ -34,8 +34,8 @@ run() {
     "$(awk '/^ +Latency / {print $2}' <<<"$out")" "$errors"
 }
 
-echo "warm-up (not counted)"
-run latchkey; run bare
+echo "warm-up, $WARMUP runs each (not counted)"
+for _ in $(seq 1 "$WARMUP"); do run latchkey; run bare; done
 lk_total=0; bare_total=0; lk_non2xx=0; bare_non2xx=0
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round (wrk -t$THREADS -c$CONNECTIONS -d$DURATION)"
