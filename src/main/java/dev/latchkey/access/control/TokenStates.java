@@ -42,7 +42,7 @@ public final class TokenStates implements TokenLookup {
 
     /** The default freshness window: how long a row may answer from memory before the database is asked again. */
     public static final Duration FRESH_FOR = Duration.ofSeconds(1);
-    /** The default bound on entries: about 200 bytes each, so some 20 MB at most. */
+    /** The default bound on entries: a few hundred bytes each (three ids and the cache entry), tens of MB at most. */
     public static final int MAX_ENTRIES = 100_000;
 
     private final TokenLookup database;
