@@ -1,6 +1,7 @@
 package dev.latchkey.platform;
 
-import jakarta.json.Json;
+import static dev.latchkey.platform.JsonFactory.JSON;
+
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -12,7 +13,7 @@ public final class ErrorBodies {
     }
 
     public static String json(String detail) {
-        return Json.createObjectBuilder().add("detail", detail).build().toString();
+        return JSON.createObjectBuilder().add("detail", detail).build().toString();
     }
 
     public static Response response(int status, String detail) {

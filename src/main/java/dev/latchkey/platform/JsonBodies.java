@@ -1,6 +1,7 @@
 package dev.latchkey.platform;
 
-import jakarta.json.Json;
+import static dev.latchkey.platform.JsonFactory.JSON;
+
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -34,7 +35,7 @@ public final class JsonBodies {
             throw ApiError.badRequest("Request body is missing: send a JSON object");
         }
         JsonValue value;
-        try (JsonParser parser = Json.createParser(new ByteArrayInputStream(bytes))) {
+        try (JsonParser parser = JSON.createParser(new ByteArrayInputStream(bytes))) {
             parser.next();
             value = parser.getValue();
             if (parser.hasNext()) {

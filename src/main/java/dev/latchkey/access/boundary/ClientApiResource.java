@@ -1,9 +1,11 @@
 package dev.latchkey.access.boundary;
 
+import static dev.latchkey.platform.JsonFactory.JSON;
+
 import dev.latchkey.access.control.ClientPrincipal;
 import dev.latchkey.platform.Timestamps;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,7 +15,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import java.time.Clock;
 
-/** The client REST API; every request here already passed {@link ClientTokenFilter}. */
+/**
+ * The client REST API; every request here already passed {@link ClientTokenFilter}. One instance serves every
+ * request (it holds no request state), so the hot path creates and injects no resource object.
+ */
+@ApplicationScoped
 @Path(ClientTokenFilter.CLIENT_ROOT)
 @Produces(MediaType.APPLICATION_JSON)
 public class ClientApiResource {
@@ -26,7 +32,7 @@ public class ClientApiResource {
     public JsonObject session(@Context SecurityContext security) {
         ClientPrincipal client = (ClientPrincipal) security.getUserPrincipal();
         long remainingMillis = Math.max(0, client.expiresAt() - clock.millis());
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("client_id", client.clientId())
                 .add("token_id", client.tokenId())
                 .add("issued_at", Timestamps.iso(client.issuedAt()))

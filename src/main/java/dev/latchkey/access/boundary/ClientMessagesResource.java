@@ -1,12 +1,13 @@
 package dev.latchkey.access.boundary;
 
+import static dev.latchkey.platform.JsonFactory.JSON;
+
 import dev.latchkey.access.control.ClientMessage;
 import dev.latchkey.access.control.ClientSockets;
 import dev.latchkey.orgs.boundary.OrgAuthenticated;
 import dev.latchkey.orgs.control.OrgPrincipal;
 import dev.latchkey.platform.JsonBodies;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -39,6 +40,6 @@ public class ClientMessagesResource {
         String orgId = ((OrgPrincipal) security.getUserPrincipal()).orgId();
         int delivered = sockets.connections().deliver(orgId, message.clientId(), message.data());
         LOG.fine(() -> "Pushed a message to " + delivered + " live connections of a client of org " + orgId);
-        return Json.createObjectBuilder().add("delivered", delivered).build();
+        return JSON.createObjectBuilder().add("delivered", delivered).build();
     }
 }

@@ -1,13 +1,21 @@
 package dev.latchkey.access.control;
 
+import dev.latchkey.tokens.control.Revocation;
 import dev.latchkey.tokens.control.SigningKeys;
 import dev.latchkey.tokens.control.TokenStore;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.time.Clock;
 
-/** The server's single {@link TokenValidator}, wired to the signing keys and the token store. */
+/**
+ * The server's single {@link TokenValidator}, wired to the signing keys and to the token store through the
+ * in-memory {@link TokenStates}. The store is a {@code @Stateless} EJB: its reads never take a lock, and only
+ * cache misses reach it.
+ */
 @ApplicationScoped
 public class ClientAccess {
 
@@ -20,11 +28,25 @@ public class ClientAccess {
     @Inject
     Clock clock;
 
+    private TokenStates states;
     private TokenValidator validator;
 
     @PostConstruct
     void init() {
-        validator = new TokenValidator(signingKeys.codec(), tokenStore::find, clock);
+        states = new TokenStates(tokenStore::find);
+        validator = new TokenValidator(signingKeys.codec(), states, clock);
+    }
+
+    /**
+     * A revocation has committed: forget the rows it changed before anything else observes it, so that the
+     * revoke's 200 (sent after every observer returned) is never followed by an acceptance on this node.
+     */
+    void revoked(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) Revocation revocation) {
+        if (revocation.isWholeClient()) {
+            states.forgetClient(revocation.orgId(), revocation.clientId());
+        } else {
+            states.forgetToken(revocation.tokenId());
+        }
     }
 
     public TokenValidator validator() {

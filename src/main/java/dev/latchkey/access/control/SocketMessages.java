@@ -1,7 +1,8 @@
 package dev.latchkey.access.control;
 
+import static dev.latchkey.platform.JsonFactory.JSON;
+
 import dev.latchkey.platform.Timestamps;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -39,7 +40,7 @@ public final class SocketMessages {
 
     public static Incoming read(String text) {
         JsonValue value;
-        try (JsonParser parser = Json.createParser(new StringReader(text))) {
+        try (JsonParser parser = JSON.createParser(new StringReader(text))) {
             parser.next();
             value = parser.getValue();
             if (parser.hasNext()) {
@@ -67,7 +68,7 @@ public final class SocketMessages {
     }
 
     public static String session(ClientPrincipal principal, long nowMillis) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("type", "session")
                 .add("client_id", principal.clientId())
                 .add("token_id", principal.tokenId())
@@ -81,7 +82,7 @@ public final class SocketMessages {
     }
 
     public static String error(String detail) {
-        return Json.createObjectBuilder().add("type", "error").add("detail", detail).build().toString();
+        return JSON.createObjectBuilder().add("type", "error").add("detail", detail).build().toString();
     }
 
     /**
@@ -89,14 +90,14 @@ public final class SocketMessages {
      * milliseconds after "n seconds before expiry", and the client should read n, not n - 1.
      */
     public static String tokenExpiring(ClientPrincipal principal, long nowMillis) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("type", "token_expiring")
                 .add("expires_in", Math.round(Math.max(0, principal.expiresAt() - nowMillis) / 1000.0))
                 .build().toString();
     }
 
     public static String message(JsonValue data) {
-        return Json.createObjectBuilder().add("type", "message").add("data", data).build().toString();
+        return JSON.createObjectBuilder().add("type", "message").add("data", data).build().toString();
     }
 
     /** Whole seconds left, rounded down as in the REST session ({@code GET /client_api}), never negative. */

@@ -1,5 +1,7 @@
 package dev.latchkey.orgs.boundary;
 
+import static dev.latchkey.platform.JsonFactory.JSON;
+
 import dev.latchkey.orgs.control.ApiKeys;
 import dev.latchkey.orgs.control.Organizations;
 import dev.latchkey.orgs.entity.ApiKey;
@@ -9,7 +11,6 @@ import dev.latchkey.platform.JsonBodies;
 import dev.latchkey.platform.Timestamps;
 import dev.latchkey.tokens.control.SigningKeys;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -57,7 +58,7 @@ public class AdminResource {
         String keyText = ApiKeys.generate();
         Organizations.Created created = organizations.createWithKey(name, keyText);
         LOG.info(() -> "Created organization " + created.org().orgId() + " with key " + created.key().keyPrefix() + "...");
-        return Response.status(Response.Status.CREATED).entity(Json.createObjectBuilder()
+        return Response.status(Response.Status.CREATED).entity(JSON.createObjectBuilder()
                 .add("org_id", created.org().orgId())
                 .add("name", created.org().name())
                 .add("api_key", keyText)
@@ -73,7 +74,7 @@ public class AdminResource {
         String keyText = ApiKeys.generate();
         ApiKey key = organizations.addKey(org.orgId(), keyText);
         LOG.info(() -> "Issued key " + key.keyPrefix() + "... for organization " + org.orgId());
-        return Response.status(Response.Status.CREATED).entity(Json.createObjectBuilder()
+        return Response.status(Response.Status.CREATED).entity(JSON.createObjectBuilder()
                 .add("api_key", keyText)
                 .add("key_id", key.keyId())
                 .build()).build();
@@ -83,9 +84,9 @@ public class AdminResource {
     @Path("orgs/{orgId}/api_keys")
     public JsonObject listKeys(@PathParam("orgId") String orgId) {
         Organization org = organizations.find(orgId).orElseThrow(() -> ApiError.notFound(ORG_NOT_FOUND));
-        JsonArrayBuilder keys = Json.createArrayBuilder();
+        JsonArrayBuilder keys = JSON.createArrayBuilder();
         for (ApiKey key : organizations.keys(org.orgId())) {
-            JsonObjectBuilder item = Json.createObjectBuilder()
+            JsonObjectBuilder item = JSON.createObjectBuilder()
                     .add("key_id", key.keyId())
                     .add("prefix", key.keyPrefix())
                     .add("created_at", Timestamps.iso(key.createdAt()));
@@ -93,7 +94,7 @@ public class AdminResource {
             optionalTime(item, "revoked_at", key.revokedAt());
             keys.add(item);
         }
-        return Json.createObjectBuilder().add("org_id", org.orgId()).add("api_keys", keys).build();
+        return JSON.createObjectBuilder().add("org_id", org.orgId()).add("api_keys", keys).build();
     }
 
     /** Revokes an org key: the very next request with it is refused. Revoking again succeeds. */
@@ -104,13 +105,13 @@ public class AdminResource {
             throw ApiError.notFound(KEY_NOT_FOUND);
         }
         LOG.info(() -> "Revoked org key " + keyId);
-        return Json.createObjectBuilder().add("status", "success").add("message", "API key revoked").build();
+        return JSON.createObjectBuilder().add("status", "success").add("message", "API key revoked").build();
     }
 
     @POST
     @Path("signing_keys/rotate")
     public JsonObject rotateSigningKey() {
-        return Json.createObjectBuilder().add("kid", signingKeys.rotate()).build();
+        return JSON.createObjectBuilder().add("kid", signingKeys.rotate()).build();
     }
 
     private static void optionalTime(JsonObjectBuilder item, String field, Long epochMillis) {

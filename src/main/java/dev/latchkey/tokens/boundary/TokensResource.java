@@ -1,5 +1,7 @@
 package dev.latchkey.tokens.boundary;
 
+import static dev.latchkey.platform.JsonFactory.JSON;
+
 import dev.latchkey.access.control.ClientAccess;
 import dev.latchkey.access.control.TokenFailure;
 import dev.latchkey.access.control.Verdict;
@@ -17,7 +19,6 @@ import dev.latchkey.tokens.control.TokenStore;
 import dev.latchkey.tokens.entity.ClientToken;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -72,7 +73,7 @@ public class TokensResource {
         ClientToken token = store.mint(orgId(), request.clientId(), request.durationSecs(), request.metadataJson());
         String jwt = signingKeys.codec().sign(token.clientId(), token.tokenId(), token.issuedAt(), token.expiresAt());
         LOG.info(() -> "Minted token " + token.tokenId() + " for a client of org " + orgId());
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("access_token", jwt)
                 .add("expires_in", request.durationSecs())
                 .add("token_id", token.tokenId())
@@ -94,7 +95,7 @@ public class TokensResource {
         }
         revocations.fire(Revocation.ofToken(orgId(), decoded.tokenId()));
         LOG.info(() -> "Revoked token " + decoded.tokenId() + " of org " + orgId());
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("status", "success")
                 .add("message", "Token successfully revoked")
                 .build();
@@ -108,7 +109,7 @@ public class TokensResource {
         int revoked = store.revokeClient(orgId(), request.clientId(), request.reason());
         revocations.fire(Revocation.ofClient(orgId(), request.clientId()));
         LOG.info(() -> "Revoked " + revoked + " tokens of one client of org " + orgId());
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("status", "success")
                 .add("message", "All tokens for client successfully revoked")
                 .add("revoked_count", revoked)
@@ -126,10 +127,10 @@ public class TokensResource {
             throw new ApiError(500, TokenFailure.INTERNAL_ERROR.detail());
         }
         if (!verdict.isAccepted() || !verdict.principal().orgId().equals(orgId())) {
-            return Json.createObjectBuilder().add("active", false).build();
+            return JSON.createObjectBuilder().add("active", false).build();
         }
         return store.findOwned(orgId(), verdict.principal().tokenId())
-                .map(token -> Json.createObjectBuilder()
+                .map(token -> JSON.createObjectBuilder()
                         .add("active", true)
                         .add("client_id", token.clientId())
                         .add("token_id", token.tokenId())
@@ -137,7 +138,7 @@ public class TokensResource {
                         .add("issued_at", Timestamps.iso(token.issuedAt()))
                         .add("expires_at", Timestamps.iso(token.expiresAt()))
                         .build())
-                .orElseGet(() -> Json.createObjectBuilder().add("active", false).build());
+                .orElseGet(() -> JSON.createObjectBuilder().add("active", false).build());
     }
 
     /** A client's tokens, newest first; follow {@code next_cursor} until it is null. */
@@ -148,9 +149,9 @@ public class TokensResource {
         TokenRequests.Page page = TokenRequests.page(clientId, limit, cursor);
         List<ClientToken> rows = store.page(orgId(), page.clientId(), page.after().issuedAt(),
                 page.after().tokenId(), page.limit() + 1);
-        JsonArrayBuilder tokens = Json.createArrayBuilder();
+        JsonArrayBuilder tokens = JSON.createArrayBuilder();
         rows.stream().limit(page.limit()).forEach(token -> tokens.add(describe(token)));
-        JsonObjectBuilder result = Json.createObjectBuilder().add("tokens", tokens);
+        JsonObjectBuilder result = JSON.createObjectBuilder().add("tokens", tokens);
         if (rows.size() > page.limit()) {
             ClientToken last = rows.get(page.limit() - 1);
             result.add("next_cursor", new TokenRequests.Cursor(last.issuedAt(), last.tokenId()).encode());
@@ -161,7 +162,7 @@ public class TokensResource {
     }
 
     private static JsonObject describe(ClientToken token) {
-        JsonObjectBuilder item = Json.createObjectBuilder()
+        JsonObjectBuilder item = JSON.createObjectBuilder()
                 .add("token_id", token.tokenId())
                 .add("client_id", token.clientId())
                 .add("issued_at", Timestamps.iso(token.issuedAt()))
@@ -180,7 +181,7 @@ public class TokensResource {
     }
 
     private static JsonObject parse(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             return reader.readObject();
         }
     }

@@ -1,6 +1,7 @@
 package dev.latchkey.tokens.control;
 
 import java.security.Key;
+import java.util.Arrays;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jose4j.jwa.AlgorithmConstraints;
@@ -161,22 +162,18 @@ public final class JwtCodec {
         };
     }
 
+    /** The value of each base64url character, -1 for any other ASCII character: one array read per character. */
+    private static final byte[] SEXTETS = new byte[128];
+
+    static {
+        Arrays.fill(SEXTETS, (byte) -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < alphabet.length(); i++) {
+            SEXTETS[alphabet.charAt(i)] = (byte) i;
+        }
+    }
+
     private static int sextet(char c) {
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A';
-        }
-        if (c >= 'a' && c <= 'z') {
-            return c - 'a' + 26;
-        }
-        if (c >= '0' && c <= '9') {
-            return c - '0' + 52;
-        }
-        if (c == '-') {
-            return 62;
-        }
-        if (c == '_') {
-            return 63;
-        }
-        return -1;
+        return c < 128 ? SEXTETS[c] : -1;
     }
 }

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The validator alone under JMH, against the plain-JDK HMAC floor and jose4j without any cache.
+# Extra arguments go to JMH (e.g. bench/jmh.sh -t 2).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+mvn -B -q -f "$here/jmh/pom.xml" package -DskipTests
+java -jar "$here/jmh/target/benchmarks.jar" ValidatorBenchmark -rf text -rff "$here/../target/jmh-result.txt" "$@"

@@ -1,0 +1,76 @@
+# Shared by the benchmark scripts: build what is missing, start and stop this run's own servers.
+# Every process started here is recorded and killed by its own pid on exit; nothing is killed by name.
+bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$bench_dir")
+work=${BENCH_WORK:-$root/target/bench}
+mkdir -p "$work"
+pids=()
+
+cleanup() {
+  for pid in "${pids[@]:-}"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT INT TERM
+
+need_builds() {
+  if [ ! -f "$root/target/latchkey-micro.jar" ] || [ ! -f "$root/target/payara-micro.jar" ]; then
+    (cd "$root" && mvn -B -q package -DskipTests)
+  fi
+  if [ ! -f "$bench_dir/baseline/target/ROOT.war" ]; then
+    mvn -B -q -f "$bench_dir/baseline/pom.xml" package
+  fi
+}
+
+# A fresh org key for this run only (never printed).
+new_org_key() {
+  printf 'fl-%s' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+}
+
+# start_latchkey PORT NAME [VAR=value ...]: Latchkey on an H2 file database of its own unless LATCHKEY_DB_URL is given.
+start_latchkey() {
+  local port=$1 name=$2; shift 2
+  mkdir -p "$work/$name"
+  env LATCHKEY_DB_URL="jdbc:h2:file:$work/$name/data/latchkey" LATCHKEY_ORG_API_KEY="$ORG_KEY" "$@" \
+    java ${BENCH_JAVA_OPTS:-} -jar "$root/target/latchkey-micro.jar" --port "$port" --nocluster \
+    >"$work/$name/server.log" 2>&1 &
+  pids+=($!)
+  last_pid=$!
+}
+
+# start_bare PORT NAME: a bare Payara Micro of the same version serving the baseline WAR.
+start_bare() {
+  local port=$1 name=$2
+  mkdir -p "$work/$name"
+  java ${BENCH_JAVA_OPTS:-} -jar "$root/target/payara-micro.jar" --deploy "$bench_dir/baseline/target/ROOT.war" \
+    --port "$port" --nocluster >"$work/$name/server.log" 2>&1 &
+  pids+=($!)
+  last_pid=$!
+}
+
+stop_pid() {
+  kill "$1" 2>/dev/null && wait "$1" 2>/dev/null || true
+}
+
+# wait_status URL STATUS [curl args...]: poll until the URL answers STATUS (up to 180 s).
+wait_status() {
+  local url=$1 want=$2; shift 2
+  for _ in $(seq 1 1800); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url" || true)" = "$want" ] && return 0
+    sleep 0.1
+  done
+  echo "no $want from $url" >&2
+  return 1
+}
+
+# mint PORT CLIENT_ID: prints a new token (to be kept in a variable, never echoed).
+mint() {
+  curl -s -X POST "http://127.0.0.1:$1/api/v1/generate_access_token" \
+    -H "Authorization: Bearer $ORG_KEY" -H 'Content-Type: application/json' \
+    -d "{\"client_id\": \"$2\", \"duration_secs\": 86400}" | sed -E 's/.*"access_token":"([^"]+)".*/\1/'
+}
+
+need_wrk() {
+  command -v wrk >/dev/null && return 0
+  apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }
+}

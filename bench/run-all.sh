@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Every benchmark, one after the other (about 10 minutes). None of them runs under `mvn verify`.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+echo "== machine"; nproc; free -h | head -2; java -version 2>&1 | head -1
+echo "== JMH: the validator alone";            "$here/jmh.sh"
+echo "== load: client_api vs bare Payara";     "$here/load.sh"
+echo "== revocation to WebSocket close";       "$here/ws-latency.sh"
+echo "== minting on H2 and PostgreSQL";        "$here/mint.sh"
+[ -x "$here/startup.sh" ] && { echo "== startup"; "$here/startup.sh"; }
