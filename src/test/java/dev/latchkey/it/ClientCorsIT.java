@@ -4,47 +4,22 @@ import static dev.latchkey.it.Api.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Locale;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * CORS over real HTTP: client endpoints answer preflights and let an allowed page read every answer, 401s
  * included; org and admin endpoints send no CORS header at all; a disallowed origin gets none anywhere.
  * The server runs with {@code LATCHKEY_ALLOWED_ORIGINS=http://app.example} (see the failsafe configuration).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ClientCorsIT {
+class ClientCorsIT extends BlackBoxTest {
 
     private static final String CLIENT_API = "api/v1/client_api";
     private static final String ALLOWED = "http://app.example";
     private static final String DISALLOWED = "http://evil.example";
     private static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.latchkey();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    Api api;
-
-    @BeforeEach
-    void connect() {
-        api = new Api(base);
-    }
 
     private Api.Reply preflight(String path, String origin, String method) {
         return api.send(api.request(path, null)
