@@ -1,6 +1,9 @@
 package dev.latchkey.tokens.control;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.security.Key;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -30,8 +33,22 @@ public final class JwtCodec {
     public static final String ISSUER = "latchkey";
     public static final int MAX_TOKEN_LENGTH = 4096;
 
+    /** Verified tokens remembered, so that a client presenting the same token again skips the JWS work. */
+    static final int MAX_REMEMBERED = 50_000;
+
     private final Supplier<KeyRing> keys;
     private final JwtConsumer consumer;
+    /**
+     * Exact token text → what reading it found, for tokens that read VALID only. The key is the whole text, so
+     * a hit means these very bytes passed the shape check and the signature before; anything else, even one
+     * character apart, takes the full path. Expiry is not decided here: the validator checks {@code exp}
+     * against the clock on every request. In memory only, bounded, and forgotten after ten minutes.
+     */
+    private final Cache<String, Decoded> verified = Caffeine.newBuilder()
+            .maximumSize(MAX_REMEMBERED)
+            .expireAfterWrite(Duration.ofMinutes(10))
+            .executor(Runnable::run)
+            .build();
 
     /** A codec over a fixed or changing key ring that knows every kid it will ever see. */
     public JwtCodec(Supplier<KeyRing> keys) {
@@ -102,6 +119,21 @@ public final class JwtCodec {
 
     /** Checks the table's rows 3 and 4: shape, algorithm, kid, signature, issuer, then the required claims. */
     public Decoded decode(String token) {
+        if (token == null) {
+            return Decoded.BAD_FORMAT;
+        }
+        Decoded known = verified.getIfPresent(token);
+        if (known != null) {
+            return known;
+        }
+        Decoded decoded = verify(token);
+        if (decoded.isValid()) {
+            verified.put(token, decoded);
+        }
+        return decoded;
+    }
+
+    private Decoded verify(String token) {
         if (!hasCanonicalShape(token)) {
             return Decoded.BAD_FORMAT;
         }

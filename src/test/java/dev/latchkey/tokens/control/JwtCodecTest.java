@@ -188,6 +188,20 @@ class JwtCodecTest {
         assertEquals(Outcome.VALID, decoded.outcome());
     }
 
+    @Test
+    void aRememberedTokenVouchesForItsExactTextOnly() {
+        String token = validToken();
+        assertEquals(Outcome.VALID, cut.decode(token).outcome());
+        assertEquals(Outcome.VALID, cut.decode(token).outcome(), "the second reading comes from memory");
+
+        String signature = token.split("\\.")[2];
+        for (String variant : new String[] {token + "=", token + " ", " " + token,
+                replaceSegment(token, 2, withStrayBitsInLastChar(signature))}) {
+            assertBadFormat(variant);
+        }
+        assertEquals(Outcome.BAD_FORMAT, cut.decode(null).outcome());
+    }
+
     // --- row 3: shape -----------------------------------------------------------------------------
 
     @ParameterizedTest
