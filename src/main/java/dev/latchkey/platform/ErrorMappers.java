@@ -1,6 +1,5 @@
 package dev.latchkey.platform;
 
-import jakarta.json.JsonException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -34,14 +33,6 @@ public final class ErrorMappers {
             Response json = ErrorBodies.response(status, ErrorBodies.forStatus(status));
             String allow = exception.getResponse().getHeaderString("Allow");
             return allow == null ? json : Response.fromResponse(json).header("Allow", allow).build();
-        }
-    }
-
-    @Provider
-    public static class JsonExceptionMapper implements ExceptionMapper<JsonException> {
-        @Override
-        public Response toResponse(JsonException exception) {
-            return ErrorBodies.response(400, JsonBodies.NOT_JSON);
         }
     }
 

@@ -23,7 +23,7 @@ public final class JsonBodies {
 
     /** Bodies larger than this are refused with 413 before they are parsed. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
-    static final String NOT_JSON = "Request body is not valid JSON";
+    private static final String NOT_JSON = "Request body is not valid JSON";
 
     private JsonBodies() {
     }

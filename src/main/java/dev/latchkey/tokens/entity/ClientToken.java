@@ -79,10 +79,6 @@ public class ClientToken {
         return revokedAt != null;
     }
 
-    public boolean isExpiredAt(long epochMillis) {
-        return epochMillis >= expiresAt;
-    }
-
     public String tokenId() {
         return tokenId;
     }
