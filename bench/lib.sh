@@ -27,9 +27,18 @@ new_org_key() {
   printf 'fl-%s' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 }
 
+# port_free PORT: fails loudly when something (an earlier run?) already listens there.
+port_free() {
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    echo "port $1 is already in use: stop what listens there or choose another port" >&2
+    exit 1
+  fi
+}
+
 # start_latchkey PORT NAME [VAR=value ...]: Latchkey on an H2 file database of its own unless LATCHKEY_DB_URL is given.
 start_latchkey() {
   local port=$1 name=$2; shift 2
+  port_free "$port"
   mkdir -p "$work/$name"
   env LATCHKEY_DB_URL="jdbc:h2:file:$work/$name/data/latchkey" LATCHKEY_ORG_API_KEY="$ORG_KEY" "$@" \
     java ${BENCH_JAVA_OPTS:-} -jar "$root/target/latchkey-micro.jar" --port "$port" --nocluster \
@@ -41,6 +50,7 @@ start_latchkey() {
 # start_bare PORT NAME: a bare Payara Micro of the same version serving the baseline WAR.
 start_bare() {
   local port=$1 name=$2
+  port_free "$port"
   mkdir -p "$work/$name"
   java ${BENCH_JAVA_OPTS:-} -jar "$root/target/payara-micro.jar" --deploy "$bench_dir/baseline/target/ROOT.war" \
     --port "$port" --nocluster >"$work/$name/server.log" 2>&1 &

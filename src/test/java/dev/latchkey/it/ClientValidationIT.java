@@ -4,6 +4,13 @@ import static dev.latchkey.it.Api.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jakarta.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +26,8 @@ class ClientValidationIT extends BlackBoxTest {
         Api.Reply reply = api.clientApi(minted.getString("access_token"));
         assertEquals(200, reply.status(), reply.body());
         JsonObject session = reply.json();
+        assertEquals(Set.of("client_id", "token_id", "issued_at", "expires_at", "expires_in"), session.keySet());
+        assertEquals("application/json", reply.headers().firstValue("Content-Type").orElse(null));
         assertEquals(client, session.getString("client_id"));
         assertEquals(minted.getString("token_id"), session.getString("token_id"));
         assertEquals(minted.getString("expires_at"), session.getString("expires_at"));
@@ -26,6 +35,52 @@ class ClientValidationIT extends BlackBoxTest {
         assertEquals(true, expiresIn > 590 && expiresIn <= 600, "expires_in " + expiresIn);
         assertEquals(false, reply.body().contains("org-only"), "metadata is never shown to the client");
         assertEquals("no-store", reply.headers().firstValue("Cache-Control").orElse(null));
+    }
+
+    @Test
+    void theSessionShowsAnyClientIdExactly() {
+        for (String client : List.of("quote\"back\\slash " + UUID.randomUUID(), "ünïcødé 日本語 \uD83D\uDD11 " + UUID.randomUUID(),
+                "</script>{\"x\":1}\u2028" + UUID.randomUUID())) {
+            Api.Reply reply = api.clientApi(api.mintToken(client, 60));
+            assertEquals(200, reply.status(), reply.body());
+            assertEquals(client, reply.json().getString("client_id"));
+        }
+    }
+
+    @Test
+    void concurrentClientsEachSeeTheirOwnSessionAndRejectedOnesNone() throws Exception {
+        List<String> clients = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            clients.add(Api.uniqueClient());
+            tokens.add(api.mintToken(clients.get(i), 600));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(9);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int n = i;
+                runs.add(pool.submit(() -> {
+                    for (int round = 0; round < 60; round++) {
+                        Api.Reply reply = api.clientApi(tokens.get(n));
+                        assertEquals(200, reply.status(), reply.body());
+                        assertEquals(clients.get(n), reply.json().getString("client_id"));
+                    }
+                    return null;
+                }));
+            }
+            runs.add(pool.submit(() -> {
+                for (int round = 0; round < 60; round++) {
+                    api.get(CLIENT_API, "Bearer " + tokens.get(0) + "x").assertError(401, "Invalid token format");
+                }
+                return null;
+            }));
+            for (Future<?> run : runs) {
+                run.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

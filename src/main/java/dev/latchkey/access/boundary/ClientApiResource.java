@@ -1,18 +1,14 @@
 package dev.latchkey.access.boundary;
 
-import static dev.latchkey.platform.JsonFactory.JSON;
-
 import dev.latchkey.access.control.ClientPrincipal;
+import dev.latchkey.platform.JsonText;
 import dev.latchkey.platform.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.SecurityContext;
 import java.time.Clock;
 
 /**
@@ -29,15 +25,16 @@ public class ClientApiResource {
 
     /** The caller's session: what a client needs to refresh before expiry. */
     @GET
-    public JsonObject session(@Context SecurityContext security) {
-        ClientPrincipal client = (ClientPrincipal) security.getUserPrincipal();
+    public String session() {
+        ClientPrincipal client = ClientTokenFilter.acceptedClient();
         long remainingMillis = Math.max(0, client.expiresAt() - clock.millis());
-        return JSON.createObjectBuilder()
-                .add("client_id", client.clientId())
-                .add("token_id", client.tokenId())
-                .add("issued_at", Timestamps.iso(client.issuedAt()))
-                .add("expires_at", Timestamps.iso(client.expiresAt()))
-                .add("expires_in", remainingMillis / 1000)
-                .build();
+        StringBuilder json = new StringBuilder(192).append("{\"client_id\":");
+        JsonText.appendString(json, client.clientId()).append(",\"token_id\":");
+        JsonText.appendString(json, client.tokenId())
+                .append(",\"issued_at\":\"");
+        Timestamps.appendIso(json, client.issuedAt()).append("\",\"expires_at\":\"");
+        Timestamps.appendIso(json, client.expiresAt()).append("\",\"expires_in\":").append(remainingMillis / 1000)
+                .append('}');
+        return json.toString();
     }
 }

@@ -27,7 +27,8 @@ import java.nio.charset.StandardCharsets;
  * The same holds for {@code /latchkey-client.js}, which pages import as a module across origins.
  * Organization and admin endpoints are deliberately not mapped: an org key belongs on a server.
  */
-@WebFilter(filterName = "ClientCorsFilter", urlPatterns = {ClientCorsFilter.PATH, ClientCorsFilter.PATH + "/*", ClientCorsFilter.CLIENT_SCRIPT},
+// "/client_api/*" also matches "/client_api" itself; listing both patterns ran the filter twice on that path.
+@WebFilter(filterName = "ClientCorsFilter", urlPatterns = {ClientCorsFilter.PATH + "/*", ClientCorsFilter.CLIENT_SCRIPT},
         asyncSupported = true)
 public class ClientCorsFilter extends HttpFilter {
 
