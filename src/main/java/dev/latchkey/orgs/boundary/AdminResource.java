@@ -3,6 +3,7 @@ package dev.latchkey.orgs.boundary;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.orgs.control.ApiKeys;
+import dev.latchkey.orgs.control.OrgKeys;
 import dev.latchkey.orgs.control.Organizations;
 import dev.latchkey.orgs.entity.ApiKey;
 import dev.latchkey.orgs.entity.Organization;
@@ -40,6 +41,9 @@ public class AdminResource {
 
     @Inject
     Organizations organizations;
+
+    @Inject
+    OrgKeys orgKeys;
 
     @Inject
     SigningKeys signingKeys;
@@ -101,7 +105,7 @@ public class AdminResource {
     @DELETE
     @Path("api_keys/{keyId}")
     public JsonObject revokeKey(@PathParam("keyId") String keyId) {
-        if (!organizations.revokeKey(keyId)) {
+        if (!orgKeys.revoke(keyId)) {
             throw ApiError.notFound(KEY_NOT_FOUND);
         }
         LOG.info(() -> "Revoked org key " + keyId);

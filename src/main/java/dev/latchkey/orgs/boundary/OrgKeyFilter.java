@@ -2,7 +2,7 @@ package dev.latchkey.orgs.boundary;
 
 import dev.latchkey.access.control.BearerCredentials;
 import dev.latchkey.orgs.control.OrgPrincipal;
-import dev.latchkey.orgs.control.Organizations;
+import dev.latchkey.orgs.control.OrgKeys;
 import dev.latchkey.platform.BearerSecurityContext;
 import dev.latchkey.platform.ErrorBodies;
 import jakarta.annotation.Priority;
@@ -26,7 +26,7 @@ public class OrgKeyFilter implements ContainerRequestFilter {
     static final String INVALID_KEY = "Invalid API key";
 
     @Inject
-    Organizations organizations;
+    OrgKeys orgKeys;
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -36,7 +36,7 @@ public class OrgKeyFilter implements ContainerRequestFilter {
             request.abortWith(ErrorBodies.response(401, extracted.failure().detail()));
             return;
         }
-        Optional<OrgPrincipal> org = organizations.authenticate(extracted.token());
+        Optional<OrgPrincipal> org = orgKeys.authenticate(extracted.token());
         if (org.isEmpty()) {
             request.abortWith(ErrorBodies.response(401, INVALID_KEY));
             return;

@@ -21,9 +21,8 @@ public class Organizations {
     @Inject
     Clock clock;
 
-    /** The organization holding this key, if the key exists and is not revoked. */
-    public Optional<OrgPrincipal> authenticate(String presentedKey) {
-        String hash = ApiKeys.hash(presentedKey);
+    /** The organization holding the key with this hash, if the key exists and is not revoked (see {@link OrgKeys}). */
+    public Optional<OrgPrincipal> authenticateHash(String hash) {
         List<ApiKey> found = em.createNamedQuery(ApiKey.BY_HASH, ApiKey.class)
                 .setParameter("keyHash", hash)
                 .getResultList();

@@ -1,0 +1,39 @@
+package dev.latchkey.orgs.control;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.latchkey.platform.FreshCache;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Org API key checks without a database read per request: the organization of each key hash is kept for at most
+ * a second ({@link FreshCache}), and a key revoked here is forgotten before the revocation answers, so the very
+ * next request with it is refused on this node. On other nodes a revoked key keeps working for at most that
+ * second. Only the SHA-256 of a key is held, never its text; unknown keys are not remembered.
+ * The database read that a refresh costs also keeps {@code last_used_at} current (at minute precision).
+ */
+@ApplicationScoped
+public class OrgKeys {
+
+    static final Duration FRESH_FOR = Duration.ofSeconds(1);
+    static final int MAX_ENTRIES = 10_000;
+
+    @Inject
+    Organizations organizations;
+
+    private final FreshCache<String, OrgPrincipal> byHash = new FreshCache<>(MAX_ENTRIES, FRESH_FOR, Ticker.systemTicker());
+
+    /** The organization holding this key, if the key exists and is not revoked. */
+    public Optional<OrgPrincipal> authenticate(String presentedKey) {
+        return byHash.get(ApiKeys.hash(presentedKey), organizations::authenticateHash);
+    }
+
+    /** Revokes an org key (committed when this returns) and forgets it here; false if there is no such key. */
+    public boolean revoke(String keyId) {
+        boolean found = organizations.revokeKey(keyId);
+        byHash.invalidateIf(principal -> principal.keyId().equals(keyId));
+        return found;
+    }
+}
