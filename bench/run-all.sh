@@ -6,5 +6,6 @@ echo "== machine"; nproc; free -h | head -2; java -version 2>&1 | head -1
 echo "== JMH: the validator alone";            "$here/jmh.sh"
 echo "== load: client_api vs bare Payara";     "$here/load.sh"
 echo "== revocation to WebSocket close";       "$here/ws-latency.sh"
+echo "== 10,000 WebSockets held, heap each";   "$here/ws-hold.sh"
 echo "== minting on H2 and PostgreSQL";        "$here/mint.sh"
 [ -x "$here/startup.sh" ] && { echo "== startup"; "$here/startup.sh"; }
