@@ -45,7 +45,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       database row lookup in a plain map (no token-state cache, no database either).</li>
  *   <li>{@code codecOnly}: the service's {@link JwtCodec} (shape check, one shared consumer, claims).</li>
  *   <li>{@code validator}: the service's {@link TokenValidator} end to end, with the row answered by
- *       {@link TokenStates} (a cache hit: what a client hammering the API costs).</li>
+ *       {@link TokenStates} (a cache hit: what a client hammering the API costs). The codec remembers token
+ *       texts it verified, so this repeated token skips the JWS work.</li>
+ *   <li>{@code validatorUnseenTokens}: the same validator cycling through {@value #UNSEEN} distinct tokens, four
+ *       times what the codec remembers, so nearly every call verifies the signature: what a token costs the
+ *       first time it is presented.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -64,6 +68,9 @@ public class ValidatorBenchmark {
     private TokenValidator validator;
     private Map<String, TokenRecord> rows;
     private ThreadLocal<Mac> macs;
+    static final int UNSEEN = 200_000;
+    private String[] unseen;
+    private int next;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -75,7 +82,15 @@ public class ValidatorBenchmark {
         long now = System.currentTimeMillis();
         String tokenId = UUID.randomUUID().toString();
         TokenRecord row = new TokenRecord(tokenId, "org-1", "client-1", now, now + 3_600_000, false);
-        rows = Map.of(tokenId, row);
+        Map<String, TokenRecord> all = new java.util.HashMap<>();
+        all.put(tokenId, row);
+        unseen = new String[UNSEEN];
+        for (int i = 0; i < UNSEEN; i++) {
+            String id = UUID.randomUUID().toString();
+            all.put(id, new TokenRecord(id, "org-1", "client-1", now, now + 3_600_000, false));
+            unseen[i] = "Bearer " + codec.sign("client-1", id, now, now + 3_600_000);
+        }
+        rows = all;
         token = codec.sign("client-1", tokenId, now, now + 3_600_000);
         credential = "Bearer " + token;
         TokenStates states = new TokenStates(id -> Optional.ofNullable(rows.get(id)));
@@ -89,7 +104,8 @@ public class ValidatorBenchmark {
                 throw new IllegalStateException(e);
             }
         });
-        if (!floorJdkHmac() || !jose4jNoCache() || !codecOnly().isValid() || !validator().isAccepted()) {
+        if (!floorJdkHmac() || !jose4jNoCache() || !codecOnly().isValid() || !validator().isAccepted()
+                || !validatorUnseenTokens().isAccepted()) {
             throw new IllegalStateException("a benchmark does not accept the valid token");
         }
     }
@@ -129,5 +145,11 @@ public class ValidatorBenchmark {
     @Benchmark
     public Verdict validator() {
         return validator.validateCredential(credential);
+    }
+
+    @Benchmark
+    public Verdict validatorUnseenTokens() {
+        next = next + 1 == UNSEEN ? 0 : next + 1;
+        return validator.validateCredential(unseen[next]);
     }
 }
