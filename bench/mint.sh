@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Minting throughput (tokens/s) on the embedded H2 database and on PostgreSQL (a private cluster started by
 # the test script src/test/postgres/cluster.sh: note it runs with fsync=off, so disk flushes are not counted).
-#   bench/mint.sh      (MINT_THREADS=8 MINT_SECS=10 PG_PORT=55439 can be set)
+#   bench/mint.sh      (MINT_THREADS=8 MINT_SECS=10 PG_PORT=25439 can be set)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-THREADS=${MINT_THREADS:-8}; SECS=${MINT_SECS:-10}; PORT=${MINT_PORT:-18082}; PG_PORT=${PG_PORT:-55439}
+THREADS=${MINT_THREADS:-8}; SECS=${MINT_SECS:-10}; PORT=${MINT_PORT:-18082}; PG_PORT=${PG_PORT:-25439}
 need_builds
 export ORG_KEY=$(new_org_key)
 

@@ -7,7 +7,7 @@
 set -euo pipefail
 cmd=${1:?start|stop|resume}
 dir=$(realpath -m "${2:?cluster folder}")
-port=${3:-55432}
+port=${3:-25432}
 user=latchkey
 password=latchkey-test-only
 
