@@ -22,6 +22,7 @@ import java.security.Key;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -190,9 +191,17 @@ class JwtCodecTest {
 
     @Test
     void aRememberedTokenVouchesForItsExactTextOnly() {
-        String token = validToken();
-        assertEquals(Outcome.VALID, cut.decode(token).outcome());
-        assertEquals(Outcome.VALID, cut.decode(token).outcome(), "the second reading comes from memory");
+        AtomicReference<KeyRing> ring = new AtomicReference<>(new KeyRing(KID, Map.of(KID, key)));
+        JwtCodec remembering = new JwtCodec(ring::get);
+        String token = remembering.sign("client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000);
+        assertEquals(Outcome.VALID, remembering.decode(token).outcome());
+        // the key is gone from the ring: only a reading from memory can still find the token valid
+        ring.set(new KeyRing("other", Map.of("other", randomKey())));
+        assertEquals(Outcome.VALID, remembering.decode(token).outcome(), "the second reading comes from memory");
+        char last = token.charAt(token.length() - 1);
+        String oneApart = token.substring(0, token.length() - 1) + (last == 'A' ? 'Q' : 'A');
+        assertEquals(Outcome.BAD_FORMAT, remembering.decode(oneApart).outcome(),
+                "a text one character apart is verified again, and fails without the key");
 
         String signature = token.split("\\.")[2];
         for (String variant : new String[] {token + "=", token + " ", " " + token,
