@@ -2,39 +2,44 @@ package dev.latchkey.access.boundary;
 
 import dev.latchkey.platform.ErrorBodies;
 import dev.latchkey.platform.Settings;
+import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
-import jakarta.servlet.http.HttpFilter;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
 
 /**
- * CORS for the client endpoints only: every path under {@code /api/v1/client_api}, and the browser helper. It runs
- * before JAX-RS, so it sees every answer of those paths, the token filter's 401s included.
+ * CORS for every path under {@code /api/v1/client_api}, existing or not.
  * <ul>
  * <li>A preflight ({@code OPTIONS} with {@code Origin} and {@code Access-Control-Request-Method}) from an
- * allowed origin is answered here with 204 and the {@code Access-Control-Allow-*} headers; no token is asked
- * for, since browsers never send one on a preflight. From a disallowed origin it is 403
- * {@code {"detail": "Origin not allowed"}} without any CORS header.</li>
- * <li>Any other request from an allowed origin goes on with {@code Access-Control-Allow-Origin} (the
- * request's origin) and {@code Vary: Origin} already set, so the page can read every answer, errors
- * included. A disallowed origin gets no CORS header: the browser keeps the answer from the page.</li>
+ * allowed origin is answered here, before the token filter, with 204 and the {@code Access-Control-Allow-*}
+ * headers; no token is asked for, since browsers never send one on a preflight. From a disallowed origin it is
+ * 403 {@code {"detail": "Origin not allowed"}} without any CORS header.</li>
+ * <li>Every other answer of those paths, the token filter's 401s and the 404s included, gets
+ * {@code Vary: Origin} and, for an allowed origin, {@code Access-Control-Allow-Origin} (the request's origin):
+ * the page can read every answer, errors included. A disallowed origin gets no CORS header, so the browser
+ * keeps the answer from the page.</li>
  * </ul>
- * The same holds for {@code /latchkey-client.js}, which pages import as a module across origins.
- * Organization and admin endpoints are deliberately not mapped: an org key belongs on a server.
+ * A JAX-RS filter rather than a servlet filter: on the client API's hot path a servlet filter costs about 1.5 µs
+ * per request in container bookkeeping alone (measured, {@code docs/performance.md}). The browser helper, a
+ * static file outside JAX-RS, has its own servlet filter ({@link ClientScriptCorsFilter}). Organization and
+ * admin endpoints are deliberately left out: an org key belongs on a server.
  */
-// "/client_api/*" also matches "/client_api" itself; listing both patterns ran the filter twice on that path.
-@WebFilter(filterName = "ClientCorsFilter", urlPatterns = {ClientCorsFilter.PATH + "/*", ClientCorsFilter.CLIENT_SCRIPT},
-        asyncSupported = true)
-public class ClientCorsFilter extends HttpFilter {
+@Provider
+@PreMatching
+@Priority(Priorities.AUTHENTICATION - 10) // before ClientTokenFilter: a preflight carries no token
+public class ClientCorsFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
-    static final String PATH = "/api/v1/" + ClientTokenFilter.CLIENT_ROOT;
-    /** The browser helper is imported as an ES module from the org's pages: module imports are CORS requests. */
-    static final String CLIENT_SCRIPT = "/latchkey-client.js";
+    static final String ORIGIN = "Origin";
+    static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
     static final String ALLOW_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE";
     static final String ALLOW_HEADERS = "Authorization, Content-Type";
     static final String EXPOSE_HEADERS = "WWW-Authenticate";
@@ -44,34 +49,41 @@ public class ClientCorsFilter extends HttpFilter {
     Settings settings;
 
     @Override
-    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        String origin = request.getHeader("Origin");
-        boolean preflight = origin != null && "OPTIONS".equals(request.getMethod())
-                && request.getHeader("Access-Control-Request-Method") != null;
-        boolean allowed = origin != null && settings.allowedOrigins().permits(origin);
-        if (preflight) {
-            response.addHeader("Vary", "Origin");
-            if (allowed) {
-                response.setHeader("Access-Control-Allow-Origin", origin);
-                response.setHeader("Access-Control-Allow-Methods", ALLOW_METHODS);
-                response.setHeader("Access-Control-Allow-Headers", ALLOW_HEADERS);
-                response.setHeader("Access-Control-Max-Age", MAX_AGE_SECS);
-                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-            } else {
-                response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-                response.setContentType("application/json");
-                response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-                response.getWriter().write(ErrorBodies.json(ClientWsFilter.ORIGIN_NOT_ALLOWED));
-            }
-            response.setHeader("Cache-Control", "no-store");
+    public void filter(ContainerRequestContext request) {
+        String origin = request.getHeaderString(ORIGIN);
+        if (origin == null || !HttpMethod.OPTIONS.equals(request.getMethod())
+                || request.getHeaderString("Access-Control-Request-Method") == null
+                || !ClientTokenFilter.isClientPath(request)) {
             return;
         }
-        response.addHeader("Vary", "Origin");
-        if (allowed) {
-            response.setHeader("Access-Control-Allow-Origin", origin);
-            response.setHeader("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+        if (!settings.allowedOrigins().permits(origin)) {
+            Response refused = ErrorBodies.response(Response.Status.FORBIDDEN.getStatusCode(),
+                    ClientWsFilter.ORIGIN_NOT_ALLOWED);
+            refused.getHeaders().add(HttpHeaders.VARY, ORIGIN);
+            request.abortWith(refused);
+            return;
         }
-        chain.doFilter(request, response);
+        request.abortWith(Response.noContent()
+                .header(HttpHeaders.VARY, ORIGIN)
+                .header(ALLOW_ORIGIN, origin)
+                .header("Access-Control-Allow-Methods", ALLOW_METHODS)
+                .header("Access-Control-Allow-Headers", ALLOW_HEADERS)
+                .header("Access-Control-Max-Age", MAX_AGE_SECS)
+                .build());
+    }
+
+    /** Marks the answers of requests that went through {@link ClientTokenFilter}: the client paths, preflights aside. */
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (!ClientTokenFilter.wasGuarded(request)) {
+            return;
+        }
+        MultivaluedMap<String, Object> headers = response.getHeaders();
+        headers.add(HttpHeaders.VARY, ORIGIN);
+        String origin = request.getHeaderString(ORIGIN);
+        if (origin != null && settings.allowedOrigins().permits(origin)) {
+            headers.putSingle(ALLOW_ORIGIN, origin);
+            headers.putSingle("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+        }
     }
 }

@@ -17,7 +17,8 @@ import jakarta.ws.rs.ext.Provider;
 /**
  * Guards every path under {@code /client_api}, existing or not, before any resource is matched: the
  * {@code Authorization} header goes through the one validator; a failure answers with the table's status
- * and detail, a success hands the client principal to the resources ({@link #acceptedClient()}).
+ * and detail, a success hands the client principal to the resources ({@link #acceptedClient()}). Only CORS
+ * preflights, which never carry a token, are answered before it ({@link ClientCorsFilter}).
  */
 @Provider
 @PreMatching
@@ -25,6 +26,8 @@ import jakarta.ws.rs.ext.Provider;
 public class ClientTokenFilter implements ContainerRequestFilter {
 
     static final String CLIENT_ROOT = "client_api";
+    /** Request property set on every request this filter guarded (every client path, preflights aside). */
+    private static final String GUARDED = ClientTokenFilter.class.getName() + ".guarded";
     /**
      * The client this thread's current request was accepted for, handed to the client resources. The filter and
      * the resource method run on the same container thread (no client resource is asynchronous), and the filter
@@ -42,6 +45,7 @@ public class ClientTokenFilter implements ContainerRequestFilter {
         if (!isClientPath(request)) {
             return;
         }
+        request.setProperty(GUARDED, Boolean.TRUE);
         Verdict verdict = access.validator().validateCredential(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         ACCEPTED.set(verdict.principal()); // null when rejected
         if (!verdict.isAccepted()) {
@@ -54,7 +58,13 @@ public class ClientTokenFilter implements ContainerRequestFilter {
         return ACCEPTED.get();
     }
 
-    private static boolean isClientPath(ContainerRequestContext request) {
+    /** Whether this filter guarded the request: {@link ClientCorsFilter} adds its headers to those answers only. */
+    static boolean wasGuarded(ContainerRequestContext request) {
+        return request.getProperty(GUARDED) != null;
+    }
+
+    /** Whether the request's path is {@code /client_api} or below it (its first non-empty segment). */
+    static boolean isClientPath(ContainerRequestContext request) {
         for (PathSegment segment : request.getUriInfo().getPathSegments()) {
             if (!segment.getPath().isEmpty()) {
                 return CLIENT_ROOT.equals(segment.getPath());
