@@ -72,7 +72,7 @@ public class ClientCorsFilter implements ContainerRequestFilter, ContainerRespon
                 .build());
     }
 
-    /** Marks the answers of requests that went through {@link ClientTokenFilter}: the client paths, preflights aside. */
+    /** CORS headers on the answer of every request {@link ClientTokenFilter} guarded: the client paths, preflights aside. */
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         if (!ClientTokenFilter.wasGuarded(request)) {
