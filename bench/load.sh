@@ -1,24 +1,21 @@
 #!/usr/bin/env bash
 # Throughput of authenticated GET /api/v1/client_api on latchkey-micro.jar against the same path answered
-# with a fixed JSON body and no auth by a bare Payara Micro of the same version, alternately in one run,
-# with the same wrk settings. Prints each run, the ratio and the non-2xx counts.
-#   bench/load.sh            (ROUNDS=3 WARMUP=6 DURATION=10s THREADS=2 CONNECTIONS=32 can be set)
+# with a fixed JSON body and no auth by a bare Payara Micro of the same version, alternately, with the same
+# wrk settings. A trial starts both servers fresh, warms them up, then runs ROUNDS rounds (one wrk run each,
+# the order flipped every round); each trial's ratio is its latchkey total over its bare total. Fresh JVMs per
+# trial, because two starts of the same build differ by up to 10 % here (compilation, placement on the cores).
+# Prints every run, every round's ratio, each trial's ratio, and the median and range over the trials.
+#   bench/load.sh     (TRIALS=3 WARMUP=16 ROUNDS=6 DURATION=5s THREADS=2 CONNECTIONS=32 can be set)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-6}; DURATION=${DURATION:-10s}; THREADS=${THREADS:-2}; CONNECTIONS=${CONNECTIONS:-32}
+TRIALS=${TRIALS:-3}; ROUNDS=${ROUNDS:-6}; WARMUP=${WARMUP:-16}; DURATION=${DURATION:-5s}
+THREADS=${THREADS:-2}; CONNECTIONS=${CONNECTIONS:-32}
 LK_PORT=${LK_PORT:-18080}; BARE_PORT=${BARE_PORT:-18081}
 need_wrk
 need_builds
 ORG_KEY=$(new_org_key)
-rm -rf "$work/load-latchkey"
-start_latchkey "$LK_PORT" load-latchkey
-start_bare "$BARE_PORT" load-bare
-wait_status "http://127.0.0.1:$LK_PORT/api/v1/client_api" 401
-wait_status "http://127.0.0.1:$BARE_PORT/api/v1/client_api" 200
-TOKEN=$(mint "$LK_PORT" bench-load)
-wait_status "http://127.0.0.1:$LK_PORT/api/v1/client_api" 200 -H "Authorization: Bearer $TOKEN"
 
-# run NAME: one wrk run; sets rps and non2xx
+# run NAME: one wrk run against the current trial's servers; sets rps and non2xx
 run() {
   local out
   if [ "$1" = latchkey ]; then
@@ -34,21 +31,42 @@ run() {
     "$(awk '/^ +Latency / {print $2}' <<<"$out")" "$errors"
 }
 
-echo "warm-up, $WARMUP runs each (not counted)"
-for _ in $(seq 1 "$WARMUP"); do run latchkey; run bare; done
-lk_total=0; bare_total=0; lk_non2xx=0; bare_non2xx=0
-for round in $(seq 1 "$ROUNDS"); do
-  echo "round $round (wrk -t$THREADS -c$CONNECTIONS -d$DURATION)"
-  order=(latchkey bare); [ $((round % 2)) -eq 0 ] && order=(bare latchkey)
-  for name in "${order[@]}"; do
-    run "$name"
-    if [ "$name" = latchkey ]; then
-      lk_total=$(echo "$lk_total + $rps" | bc -l); lk_non2xx=$((lk_non2xx + non2xx))
-    else
-      bare_total=$(echo "$bare_total + $rps" | bc -l); bare_non2xx=$((bare_non2xx + non2xx))
-    fi
+# median of the arguments (the lower middle for an even count), then min and max
+stats() {
+  printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {printf "median %.3f (range %.3f-%.3f)", v[int((NR+1)/2)], v[1], v[NR]}'
+}
+
+trial_ratios=(); lk_all=0; bare_all=0; lk_non2xx=0; bare_non2xx=0
+for trial in $(seq 1 "$TRIALS"); do
+  echo "trial $trial: fresh servers, $WARMUP warm-up runs each (not counted)"
+  rm -rf "$work/load-latchkey"
+  start_latchkey "$LK_PORT" load-latchkey; lk_pid=$last_pid
+  start_bare "$BARE_PORT" load-bare; bare_pid=$last_pid
+  wait_status "http://127.0.0.1:$LK_PORT/api/v1/client_api" 401
+  wait_status "http://127.0.0.1:$BARE_PORT/api/v1/client_api" 200
+  TOKEN=$(mint "$LK_PORT" bench-load)
+  wait_status "http://127.0.0.1:$LK_PORT/api/v1/client_api" 200 -H "Authorization: Bearer $TOKEN"
+  for _ in $(seq 1 "$WARMUP"); do run latchkey >/dev/null; run bare >/dev/null; done
+  lk_total=0; bare_total=0; round_ratios=()
+  for round in $(seq 1 "$ROUNDS"); do
+    order=(latchkey bare); [ $((round % 2)) -eq 0 ] && order=(bare latchkey)
+    for name in "${order[@]}"; do
+      run "$name"
+      if [ "$name" = latchkey ]; then
+        lk_rps=$rps; lk_total=$(echo "$lk_total + $rps" | bc -l); lk_non2xx=$((lk_non2xx + non2xx))
+      else
+        bare_rps=$rps; bare_total=$(echo "$bare_total + $rps" | bc -l); bare_non2xx=$((bare_non2xx + non2xx))
+      fi
+    done
+    round_ratios+=("$(echo "$lk_rps / $bare_rps" | bc -l)")
+    printf '  round %d ratio %.3f\n' "$round" "${round_ratios[-1]}"
   done
+  ratio=$(echo "$lk_total / $bare_total" | bc -l); trial_ratios+=("$ratio")
+  lk_all=$(echo "$lk_all + $lk_total" | bc -l); bare_all=$(echo "$bare_all + $bare_total" | bc -l)
+  printf 'trial %d: latchkey %.0f req/s, bare %.0f req/s, ratio %.3f; rounds %s\n' "$trial" \
+    "$(echo "$lk_total / $ROUNDS" | bc -l)" "$(echo "$bare_total / $ROUNDS" | bc -l)" "$ratio" "$(stats "${round_ratios[@]}")"
+  stop_pid "$lk_pid"; stop_pid "$bare_pid"
 done
-printf 'latchkey mean %.0f req/s, bare Payara Micro mean %.0f req/s, ratio %.3f; non-2xx latchkey %d, bare %d\n' \
-  "$(echo "$lk_total / $ROUNDS" | bc -l)" "$(echo "$bare_total / $ROUNDS" | bc -l)" \
-  "$(echo "$lk_total / $bare_total" | bc -l)" "$lk_non2xx" "$bare_non2xx"
+printf 'latchkey mean %.0f req/s, bare Payara Micro mean %.0f req/s, ratio of the totals %.3f; trials %s; non-2xx latchkey %d, bare %d\n' \
+  "$(echo "$lk_all / ($ROUNDS * $TRIALS)" | bc -l)" "$(echo "$bare_all / ($ROUNDS * $TRIALS)" | bc -l)" \
+  "$(echo "$lk_all / $bare_all" | bc -l)" "$(stats "${trial_ratios[@]}")" "$lk_non2xx" "$bare_non2xx"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark, one after the other (about 15 minutes). None of them runs under `mvn verify`.
+# Every benchmark, one after the other (about 25 minutes). None of them runs under `mvn verify`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 echo "== machine"; nproc; free -h | head -2; java -version 2>&1 | head -1
