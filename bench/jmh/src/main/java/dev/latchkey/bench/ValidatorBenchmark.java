@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -82,7 +83,7 @@ public class ValidatorBenchmark {
         long now = System.currentTimeMillis();
         String tokenId = UUID.randomUUID().toString();
         TokenRecord row = new TokenRecord(tokenId, "org-1", "client-1", now, now + 3_600_000, false);
-        Map<String, TokenRecord> all = new java.util.HashMap<>();
+        Map<String, TokenRecord> all = new HashMap<>();
         all.put(tokenId, row);
         unseen = new String[UNSEEN];
         for (int i = 0; i < UNSEEN; i++) {
