@@ -2,8 +2,10 @@ package dev.latchkey.access.boundary;
 
 import dev.latchkey.access.control.ClientAccess;
 import dev.latchkey.access.control.ClientPrincipal;
+import dev.latchkey.access.control.TokenValidator;
 import dev.latchkey.access.control.Verdict;
 import dev.latchkey.platform.ErrorBodies;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -40,13 +42,21 @@ public class ClientTokenFilter implements ContainerRequestFilter {
     @Inject
     ClientAccess access;
 
+    /** The validator itself, fetched once: calling it through the application-scoped bean's proxy costs a lookup per request. */
+    private TokenValidator validator;
+
+    @PostConstruct
+    void init() {
+        validator = access.validator();
+    }
+
     @Override
     public void filter(ContainerRequestContext request) {
         if (!isClientPath(request)) {
             return;
         }
         request.setProperty(GUARDED, Boolean.TRUE);
-        Verdict verdict = access.validator().validateCredential(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        Verdict verdict = validator.validateCredential(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         ACCEPTED.set(verdict.principal()); // null when rejected
         if (!verdict.isAccepted()) {
             request.abortWith(ErrorBodies.response(verdict.failure().status(), verdict.failure().detail()));
