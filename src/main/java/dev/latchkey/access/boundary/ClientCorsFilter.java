@@ -50,9 +50,11 @@ public class ClientCorsFilter implements ContainerRequestFilter, ContainerRespon
 
     @Override
     public void filter(ContainerRequestContext request) {
+        if (!HttpMethod.OPTIONS.equals(request.getMethod())) {
+            return; // checked first: every other request pays only this comparison
+        }
         String origin = request.getHeaderString(ORIGIN);
-        if (origin == null || !HttpMethod.OPTIONS.equals(request.getMethod())
-                || request.getHeaderString("Access-Control-Request-Method") == null
+        if (origin == null || request.getHeaderString("Access-Control-Request-Method") == null
                 || !ClientTokenFilter.isClientPath(request)) {
             return;
         }
