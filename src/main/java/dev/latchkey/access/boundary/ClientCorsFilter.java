@@ -74,7 +74,7 @@ public class ClientCorsFilter implements ContainerRequestFilter, ContainerRespon
                 .build());
     }
 
-    /** CORS headers on the answer of every request {@link ClientTokenFilter} guarded: the client paths, preflights aside. */
+    /** CORS headers on every answer to a request {@link ClientTokenFilter} guarded (preflights never are). */
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         if (!ClientTokenFilter.wasGuarded(request)) {

@@ -42,7 +42,7 @@ public class ClientTokenFilter implements ContainerRequestFilter {
     @Inject
     ClientAccess access;
 
-    /** The validator itself, fetched once: calling it through the application-scoped bean's proxy costs a lookup per request. */
+    /** The validator itself, fetched once: a call through the application-scoped bean's proxy costs a lookup. */
     private TokenValidator validator;
 
     @PostConstruct
