@@ -31,9 +31,10 @@ run() {
     "$(awk '/^ +Latency / {print $2}' <<<"$out")" "$errors"
 }
 
-# median of the arguments (the lower middle for an even count), then min and max
+# median of the arguments (the mean of the two middle values for an even count), then min and max
 stats() {
-  printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {printf "median %.3f (range %.3f-%.3f)", v[int((NR+1)/2)], v[1], v[NR]}'
+  printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {
+    printf "median %.3f (range %.3f-%.3f)", (v[int((NR+1)/2)] + v[int(NR/2)+1]) / 2, v[1], v[NR]}'
 }
 
 trial_ratios=(); lk_all=0; bare_all=0; lk_non2xx=0; bare_non2xx=0
