@@ -221,6 +221,15 @@ class ClientValidationIT extends BlackBoxTest {
     }
 
     @Test
+    void everySpellingOfTheClientApiPathIsGuarded() {
+        for (String path : List.of("api/v1//client_api", "api/v1/client_api;v=1", "api/v1/client_api;v=1/below",
+                "api/v1/%63lient_api", "api/v1/client%5Fapi/below", "api/v1/;v=1/client_api")) {
+            api.get(path, null).assertError(401, "Authorization header is missing");
+        }
+        api.get("api/v1/client_apix", null).assertError(404, "Not found");
+    }
+
+    @Test
     void orgKeyIsNotAClientCredentialAndJwtIsNotAnOrgKey() {
         api.get(CLIENT_API, bearer(Api.ORG_KEY)).assertError(401, "Invalid token format");
         String token = api.mintToken(Api.uniqueClient(), 60);

@@ -50,14 +50,10 @@ public class ClientCorsFilter implements ContainerRequestFilter, ContainerRespon
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!HttpMethod.OPTIONS.equals(request.getMethod())) {
-            return; // checked first: every other request pays only this comparison
-        }
-        String origin = request.getHeaderString(ORIGIN);
-        if (origin == null || request.getHeaderString("Access-Control-Request-Method") == null
-                || !ClientTokenFilter.isClientPath(request)) {
+        if (!isPreflight(request)) {
             return;
         }
+        String origin = request.getHeaderString(ORIGIN);
         if (!settings.allowedOrigins().permits(origin)) {
             Response refused = ErrorBodies.response(Response.Status.FORBIDDEN.getStatusCode(),
                     ClientWsFilter.ORIGIN_NOT_ALLOWED);
@@ -72,6 +68,16 @@ public class ClientCorsFilter implements ContainerRequestFilter, ContainerRespon
                 .header("Access-Control-Allow-Headers", ALLOW_HEADERS)
                 .header("Access-Control-Max-Age", MAX_AGE_SECS)
                 .build());
+    }
+
+    /**
+     * Whether the request is a CORS preflight of the client API, which the filter above answers itself. The method
+     * is compared first: every other request pays only that comparison.
+     */
+    static boolean isPreflight(ContainerRequestContext request) {
+        return HttpMethod.OPTIONS.equals(request.getMethod()) && request.getHeaderString(ORIGIN) != null
+                && request.getHeaderString("Access-Control-Request-Method") != null
+                && ClientTokenFilter.isClientPath(request);
     }
 
     /** CORS headers on every answer to a request {@link ClientTokenFilter} guarded (preflights never are). */

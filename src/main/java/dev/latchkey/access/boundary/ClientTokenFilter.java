@@ -14,6 +14,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.PathSegment;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.Provider;
 
 /**
@@ -28,8 +29,6 @@ import jakarta.ws.rs.ext.Provider;
 public class ClientTokenFilter implements ContainerRequestFilter {
 
     static final String CLIENT_ROOT = "client_api";
-    /** Request property set on every request this filter guarded (every client path, preflights aside). */
-    private static final String GUARDED = ClientTokenFilter.class.getName() + ".guarded";
     /**
      * The client this thread's current request was accepted for, handed to the client resources. The filter and
      * the resource method run on the same container thread (no client resource is asynchronous), and the filter
@@ -55,7 +54,6 @@ public class ClientTokenFilter implements ContainerRequestFilter {
         if (!isClientPath(request)) {
             return;
         }
-        request.setProperty(GUARDED, Boolean.TRUE);
         Verdict verdict = validator.validateCredential(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         ACCEPTED.set(verdict.principal()); // null when rejected
         if (!verdict.isAccepted()) {
@@ -68,18 +66,42 @@ public class ClientTokenFilter implements ContainerRequestFilter {
         return ACCEPTED.get();
     }
 
-    /** Whether this filter guarded the request: {@link ClientCorsFilter} adds its headers to those answers only. */
+    /**
+     * Whether this filter guarded the request: every request on a client path except the CORS preflights that
+     * {@link ClientCorsFilter} answered before it. Worked out again rather than remembered in a request property,
+     * which the servlet container stores as a request attribute (two attribute calls per request, measured).
+     */
     static boolean wasGuarded(ContainerRequestContext request) {
-        return request.getProperty(GUARDED) != null;
+        return isClientPath(request) && !ClientCorsFilter.isPreflight(request);
     }
 
-    /** Whether the request's path is {@code /client_api} or below it (its first non-empty segment). */
+    /**
+     * Whether the request's path is {@code /client_api} or below it: its first non-empty segment, decoded and
+     * without matrix parameters, is {@code client_api}. A path without {@code %} or {@code ;}, the usual case, reads
+     * the same decoded, so it is checked as it came (a few character comparisons on the relative path Jersey keeps
+     * for its routing); any other path is split into decoded segments.
+     */
     static boolean isClientPath(ContainerRequestContext request) {
-        for (PathSegment segment : request.getUriInfo().getPathSegments()) {
+        UriInfo uri = request.getUriInfo();
+        String path = uri.getPath(false);
+        if (path.indexOf('%') < 0 && path.indexOf(';') < 0) {
+            return isClientPath(path);
+        }
+        for (PathSegment segment : uri.getPathSegments()) {
             if (!segment.getPath().isEmpty()) {
                 return CLIENT_ROOT.equals(segment.getPath());
             }
         }
         return false;
+    }
+
+    /** Whether a path relative to {@code /api/v1/}, without escapes or matrix parameters, is the client API's. */
+    static boolean isClientPath(String path) {
+        int start = 0;
+        while (start < path.length() && path.charAt(start) == '/') {
+            start++;
+        }
+        int end = start + CLIENT_ROOT.length();
+        return path.startsWith(CLIENT_ROOT, start) && (end == path.length() || path.charAt(end) == '/');
     }
 }

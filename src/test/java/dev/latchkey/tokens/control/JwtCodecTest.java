@@ -202,6 +202,9 @@ class JwtCodecTest {
         String oneApart = token.substring(0, token.length() - 1) + (last == 'A' ? 'Q' : 'A');
         assertEquals(Outcome.BAD_FORMAT, remembering.decode(oneApart).outcome(),
                 "a text one character apart is verified again, and fails without the key");
+        String sameEnd = (token.charAt(0) == 'e' ? 'f' : 'e') + token.substring(1);
+        assertEquals(Outcome.BAD_FORMAT, remembering.decode(sameEnd).outcome(),
+                "a text apart at its start only (same end, same bucket) is verified again, and fails too");
 
         String signature = token.split("\\.")[2];
         for (String variant : new String[] {token + "=", token + " ", " " + token,
