@@ -29,20 +29,22 @@ public final class Timestamps {
         if (time.getYear() < 0 || time.getYear() > 9999) {
             return out.append(ISO_MILLIS.format(Instant.ofEpochMilli(epochMillis)));
         }
-        digits(out, time.getYear(), 1000).append('-');
-        digits(out, time.getMonthValue(), 10).append('-');
-        digits(out, time.getDayOfMonth(), 10).append('T');
-        digits(out, time.getHour(), 10).append(':');
-        digits(out, time.getMinute(), 10).append(':');
-        digits(out, time.getSecond(), 10).append('.');
-        return digits(out, (int) Math.floorMod(epochMillis, 1000L), 100).append('Z');
+        char[] text = "0000-00-00T00:00:00.000Z".toCharArray();
+        digits(text, 0, 4, time.getYear());
+        digits(text, 5, 2, time.getMonthValue());
+        digits(text, 8, 2, time.getDayOfMonth());
+        digits(text, 11, 2, time.getHour());
+        digits(text, 14, 2, time.getMinute());
+        digits(text, 17, 2, time.getSecond());
+        digits(text, 20, 3, (int) Math.floorMod(epochMillis, 1000L));
+        return out.append(text);
     }
 
-    /** Writes {@code value} zero-padded, starting with the digit worth {@code topDivisor}. */
-    private static StringBuilder digits(StringBuilder out, int value, int topDivisor) {
-        for (int divisor = topDivisor; divisor > 0; divisor /= 10) {
-            out.append((char) ('0' + value / divisor % 10));
+    /** Writes {@code value} zero-padded into {@code text[at, at + width)}. */
+    private static void digits(char[] text, int at, int width, int value) {
+        for (int i = at + width - 1; i >= at; i--) {
+            text[i] = (char) ('0' + value % 10);
+            value /= 10;
         }
-        return out;
     }
 }
