@@ -1,6 +1,6 @@
 /**
- * The client side: the credential extractor, the one token validator and its failure table, and the
- * transports that call it (the REST filter, the {@code /client_ws} handshake), plus the live connections
- * that keep a WebSocket authorized after the handshake and the org's push to them.
+ * The client transports: the REST token filter and {@code /client_api}, CORS, the {@code /client_ws} handshake
+ * and endpoint, the live connections that keep a WebSocket authorized after its handshake, and the org's pushes
+ * to them. Every credential goes through the one validator of the {@code tokens} feature.
  */
 package dev.latchkey.access;

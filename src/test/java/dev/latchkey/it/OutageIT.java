@@ -5,7 +5,7 @@ import static dev.latchkey.it.Api.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.latchkey.access.control.TokenStates;
+import dev.latchkey.tokens.control.TokenStates;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.latchkey.access.boundary;
 
-import dev.latchkey.access.control.ClientPrincipal;
+import dev.latchkey.tokens.control.ClientPrincipal;
 import dev.latchkey.platform.JsonText;
 import dev.latchkey.platform.Timestamps;
 import jakarta.enterprise.inject.Vetoed;

@@ -1,9 +1,9 @@
 package dev.latchkey.access.boundary;
 
-import dev.latchkey.access.control.ClientAccess;
-import dev.latchkey.access.control.ClientPrincipal;
+import dev.latchkey.tokens.control.ClientAccess;
+import dev.latchkey.tokens.control.ClientPrincipal;
 import dev.latchkey.access.control.HandshakeCredentials;
-import dev.latchkey.access.control.Verdict;
+import dev.latchkey.tokens.control.Verdict;
 import dev.latchkey.platform.ErrorBodies;
 import dev.latchkey.platform.Settings;
 import jakarta.inject.Inject;

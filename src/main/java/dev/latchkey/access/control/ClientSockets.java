@@ -1,5 +1,6 @@
 package dev.latchkey.access.control;
 
+import dev.latchkey.tokens.control.ClientAccess;
 import dev.latchkey.platform.Settings;
 import dev.latchkey.tokens.control.Revocation;
 import dev.latchkey.tokens.control.TokenStore;

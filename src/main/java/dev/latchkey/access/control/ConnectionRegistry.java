@@ -1,5 +1,6 @@
 package dev.latchkey.access.control;
 
+import dev.latchkey.tokens.control.ClientPrincipal;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,5 +1,7 @@
 package dev.latchkey.access.control;
 
+import dev.latchkey.tokens.control.TokenValidator;
+
 /**
  * Where a WebSocket handshake carries its credential: the {@code client_key} query parameter (browsers
  * cannot set headers on a WebSocket), or else an {@code Authorization} header (other clients). The chosen

@@ -1,5 +1,6 @@
 package dev.latchkey.access.control;
 
+import dev.latchkey.tokens.control.ClientPrincipal;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;

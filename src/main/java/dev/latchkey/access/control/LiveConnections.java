@@ -1,5 +1,11 @@
 package dev.latchkey.access.control;
 
+import dev.latchkey.tokens.control.ClientPrincipal;
+import dev.latchkey.tokens.control.TokenFailure;
+import dev.latchkey.tokens.control.TokenLookup;
+import dev.latchkey.tokens.control.TokenRecord;
+import dev.latchkey.tokens.control.TokenValidator;
+import dev.latchkey.tokens.control.Verdict;
 import dev.latchkey.tokens.control.Revocation;
 import jakarta.json.JsonValue;
 import jakarta.websocket.Session;

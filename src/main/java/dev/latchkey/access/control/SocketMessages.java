@@ -1,5 +1,6 @@
 package dev.latchkey.access.control;
 
+import dev.latchkey.tokens.control.ClientPrincipal;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.platform.Timestamps;

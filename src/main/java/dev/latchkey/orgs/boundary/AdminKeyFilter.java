@@ -1,6 +1,6 @@
 package dev.latchkey.orgs.boundary;
 
-import dev.latchkey.access.control.BearerCredentials;
+import dev.latchkey.platform.BearerCredentials;
 import dev.latchkey.orgs.control.ApiKeys;
 import dev.latchkey.platform.ErrorBodies;
 import dev.latchkey.platform.Settings;
@@ -37,8 +37,8 @@ public class AdminKeyFilter implements ContainerRequestFilter {
         }
         BearerCredentials.Extracted extracted =
                 BearerCredentials.extract(request.getHeaderString(HttpHeaders.AUTHORIZATION));
-        if (extracted.failure() != null) {
-            request.abortWith(ErrorBodies.response(401, extracted.failure().detail()));
+        if (extracted.problem() != null) {
+            request.abortWith(ErrorBodies.response(401, extracted.problem().detail()));
             return;
         }
         if (!ApiKeys.sameHash(ApiKeys.hash(adminKey.get()), ApiKeys.hash(extracted.token()))) {

@@ -3,6 +3,7 @@ package dev.latchkey.orgs.boundary;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.orgs.control.ApiKeys;
+import dev.latchkey.orgs.control.OrgKeyRevoked;
 import dev.latchkey.orgs.control.OrgKeys;
 import dev.latchkey.orgs.control.Organizations;
 import dev.latchkey.orgs.entity.ApiKey;
@@ -10,7 +11,7 @@ import dev.latchkey.orgs.entity.Organization;
 import dev.latchkey.platform.ApiError;
 import dev.latchkey.platform.JsonBodies;
 import dev.latchkey.platform.Timestamps;
-import dev.latchkey.tokens.control.SigningKeys;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -28,7 +29,7 @@ import java.io.InputStream;
 import java.util.Set;
 import java.util.logging.Logger;
 
-/** The admin API of the contract's section 4: organizations, their keys, and signing-key rotation. */
+/** The admin API for organizations and their keys; signing-key rotation is the tokens feature's own resource. */
 @Path("admin")
 @AdminAuthenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,7 +47,7 @@ public class AdminResource {
     OrgKeys orgKeys;
 
     @Inject
-    SigningKeys signingKeys;
+    Event<OrgKeyRevoked> revocations;
 
     /** Creates an organization with its first key; the key text is in this answer and nowhere else. */
     @POST
@@ -108,14 +109,9 @@ public class AdminResource {
         if (!orgKeys.revoke(keyId)) {
             throw ApiError.notFound(KEY_NOT_FOUND);
         }
+        revocations.fire(new OrgKeyRevoked(keyId));
         LOG.info(() -> "Revoked org key " + keyId);
         return JSON.createObjectBuilder().add("status", "success").add("message", "API key revoked").build();
-    }
-
-    @POST
-    @Path("signing_keys/rotate")
-    public JsonObject rotateSigningKey() {
-        return JSON.createObjectBuilder().add("kid", signingKeys.rotate()).build();
     }
 
     private static void optionalTime(JsonObjectBuilder item, String field, Long epochMillis) {

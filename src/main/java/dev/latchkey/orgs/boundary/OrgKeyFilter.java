@@ -1,6 +1,6 @@
 package dev.latchkey.orgs.boundary;
 
-import dev.latchkey.access.control.BearerCredentials;
+import dev.latchkey.platform.BearerCredentials;
 import dev.latchkey.orgs.control.OrgPrincipal;
 import dev.latchkey.orgs.control.OrgKeys;
 import dev.latchkey.platform.BearerSecurityContext;
@@ -32,8 +32,8 @@ public class OrgKeyFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         BearerCredentials.Extracted extracted =
                 BearerCredentials.extract(request.getHeaderString(HttpHeaders.AUTHORIZATION));
-        if (extracted.failure() != null) {
-            request.abortWith(ErrorBodies.response(401, extracted.failure().detail()));
+        if (extracted.problem() != null) {
+            request.abortWith(ErrorBodies.response(401, extracted.problem().detail()));
             return;
         }
         Optional<OrgPrincipal> org = orgKeys.authenticate(extracted.token());

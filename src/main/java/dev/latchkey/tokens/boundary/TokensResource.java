@@ -2,9 +2,9 @@ package dev.latchkey.tokens.boundary;
 
 import static dev.latchkey.platform.JsonFactory.JSON;
 
-import dev.latchkey.access.control.ClientAccess;
-import dev.latchkey.access.control.TokenFailure;
-import dev.latchkey.access.control.Verdict;
+import dev.latchkey.tokens.control.ClientAccess;
+import dev.latchkey.tokens.control.TokenFailure;
+import dev.latchkey.tokens.control.Verdict;
 import dev.latchkey.orgs.boundary.OrgAuthenticated;
 import dev.latchkey.orgs.control.OrgPrincipal;
 import dev.latchkey.platform.ApiError;

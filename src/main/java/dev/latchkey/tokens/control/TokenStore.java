@@ -1,6 +1,5 @@
 package dev.latchkey.tokens.control;
 
-import dev.latchkey.access.control.TokenRecord;
 import dev.latchkey.tokens.entity.ClientToken;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;

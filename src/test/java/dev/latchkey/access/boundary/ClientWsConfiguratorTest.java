@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.latchkey.access.control.ClientPrincipal;
-import dev.latchkey.access.control.TokenFailure;
-import dev.latchkey.access.control.TokenRecord;
-import dev.latchkey.access.control.TokenValidator;
-import dev.latchkey.access.control.Verdict;
+import dev.latchkey.tokens.control.ClientPrincipal;
+import dev.latchkey.tokens.control.TokenFailure;
+import dev.latchkey.tokens.control.TokenRecord;
+import dev.latchkey.tokens.control.TokenValidator;
+import dev.latchkey.tokens.control.Verdict;
 import dev.latchkey.tokens.control.JwtCodec;
 import dev.latchkey.tokens.control.KeyRing;
 import jakarta.websocket.server.HandshakeRequest;

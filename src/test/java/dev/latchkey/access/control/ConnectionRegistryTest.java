@@ -1,5 +1,6 @@
 package dev.latchkey.access.control;
 
+import dev.latchkey.tokens.control.ClientPrincipal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,6 @@
 package dev.latchkey.access.control;
 
+import dev.latchkey.platform.BearerCredentials;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -23,8 +24,8 @@ class HandshakeCredentialsTest {
     @Test
     void neitherIsMissing() {
         assertNull(HandshakeCredentials.choose(null, null));
-        assertEquals(TokenFailure.MISSING_CREDENTIAL,
-                BearerCredentials.extract(HandshakeCredentials.choose("", null)).failure());
+        assertEquals(BearerCredentials.Problem.MISSING,
+                BearerCredentials.extract(HandshakeCredentials.choose("", null)).problem());
     }
 
     @Test

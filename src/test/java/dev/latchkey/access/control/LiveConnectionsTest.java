@@ -1,5 +1,9 @@
 package dev.latchkey.access.control;
 
+import dev.latchkey.tokens.control.ClientPrincipal;
+import dev.latchkey.tokens.control.TokenLookup;
+import dev.latchkey.tokens.control.TokenRecord;
+import dev.latchkey.tokens.control.TokenValidator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

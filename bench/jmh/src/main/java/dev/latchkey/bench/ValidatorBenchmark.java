@@ -1,9 +1,9 @@
 package dev.latchkey.bench;
 
-import dev.latchkey.access.control.TokenRecord;
-import dev.latchkey.access.control.TokenStates;
-import dev.latchkey.access.control.TokenValidator;
-import dev.latchkey.access.control.Verdict;
+import dev.latchkey.tokens.control.TokenRecord;
+import dev.latchkey.tokens.control.TokenStates;
+import dev.latchkey.tokens.control.TokenValidator;
+import dev.latchkey.tokens.control.Verdict;
 import dev.latchkey.tokens.control.JwtCodec;
 import dev.latchkey.tokens.control.KeyRing;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.latchkey.access.control;
+package dev.latchkey.tokens.control;
 
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package dev.latchkey.access.control;
+package dev.latchkey.tokens.control;
 
 import static dev.latchkey.testing.Jwts.claims;
 import static dev.latchkey.testing.Jwts.hs256;
@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.latchkey.tokens.control.JwtCodec;
-import dev.latchkey.tokens.control.KeyRing;
 import java.security.Key;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,6 +1,6 @@
-package dev.latchkey.access.control;
+package dev.latchkey.tokens.control;
 
-import dev.latchkey.tokens.control.JwtCodec;
+import dev.latchkey.platform.BearerCredentials;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -28,8 +28,9 @@ public final class TokenValidator {
     /** Validates a credential text such as {@code "Bearer eyJ..."} (rows 1 to 9). */
     public Verdict validateCredential(String credential) {
         BearerCredentials.Extracted extracted = BearerCredentials.extract(credential);
-        if (extracted.failure() != null) {
-            return Verdict.rejected(extracted.failure());
+        if (extracted.problem() != null) {
+            return Verdict.rejected(extracted.problem() == BearerCredentials.Problem.MISSING
+                    ? TokenFailure.MISSING_CREDENTIAL : TokenFailure.NOT_BEARER);
         }
         return validateToken(extracted.token());
     }

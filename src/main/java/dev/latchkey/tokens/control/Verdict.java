@@ -1,4 +1,4 @@
-package dev.latchkey.access.control;
+package dev.latchkey.tokens.control;
 
 /** The outcome of validating a credential: a principal, or exactly one failure from the table. */
 public record Verdict(ClientPrincipal principal, TokenFailure failure) {

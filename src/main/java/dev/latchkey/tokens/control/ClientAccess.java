@@ -1,8 +1,5 @@
-package dev.latchkey.access.control;
+package dev.latchkey.tokens.control;
 
-import dev.latchkey.tokens.control.Revocation;
-import dev.latchkey.tokens.control.SigningKeys;
-import dev.latchkey.tokens.control.TokenStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package dev.latchkey.access.control;
+package dev.latchkey.platform;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +23,7 @@ class BearerCredentialsTest {
         BearerCredentials.Extracted extracted = cut.apply(credential);
 
         assertAll(
-                () -> assertEquals(TokenFailure.MISSING_CREDENTIAL, extracted.failure()),
+                () -> assertEquals(BearerCredentials.Problem.MISSING, extracted.problem()),
                 () -> assertNull(extracted.token()));
     }
 
@@ -47,7 +47,7 @@ class BearerCredentialsTest {
         BearerCredentials.Extracted extracted = cut.apply(credential);
 
         assertAll(
-                () -> assertEquals(TokenFailure.NOT_BEARER, extracted.failure()),
+                () -> assertEquals(BearerCredentials.Problem.NOT_BEARER, extracted.problem()),
                 () -> assertNull(extracted.token()));
     }
 
@@ -58,7 +58,7 @@ class BearerCredentialsTest {
 
         assertAll(
                 () -> assertEquals("x", extracted.token()),
-                () -> assertNull(extracted.failure()));
+                () -> assertNull(extracted.problem()));
     }
 
     @Test
@@ -69,6 +69,6 @@ class BearerCredentialsTest {
 
         assertAll(
                 () -> assertEquals(token, extracted.token()),
-                () -> assertNull(extracted.failure()));
+                () -> assertNull(extracted.problem()));
     }
 }

@@ -1,12 +1,14 @@
-package dev.latchkey.access.control;
+package dev.latchkey.tokens.control;
+
+import dev.latchkey.platform.BearerCredentials;
 
 /**
  * The contract's validation table: every way a client credential can fail, in the order the checks run,
  * each with its HTTP status and exact detail text. REST and the WebSocket handshake answer with these.
  */
 public enum TokenFailure {
-    MISSING_CREDENTIAL(401, "Authorization header is missing"),
-    NOT_BEARER(401, "Authorization header must start with Bearer"),
+    MISSING_CREDENTIAL(401, BearerCredentials.Problem.MISSING.detail()),
+    NOT_BEARER(401, BearerCredentials.Problem.NOT_BEARER.detail()),
     INVALID_FORMAT(401, "Invalid token format"),
     MISSING_FIELDS(401, "Invalid token format: missing required fields"),
     JWT_EXPIRED(401, "Token has expired"),

@@ -1,4 +1,4 @@
-package dev.latchkey.access.control;
+package dev.latchkey.tokens.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,0 +1,22 @@
+/**
+ * Latchkey: a self-hosted client-token service. Read this first: it says where code goes.
+ *
+ * <p><b>Features, lowest first.</b> Each may use the ones above it in this list, never one below it:
+ * <ol>
+ *   <li>{@code platform}: configuration, the database, JSON bodies and errors, bearer-credential extraction.
+ *       It knows nothing of tokens or organizations.</li>
+ *   <li>{@code orgs}: organizations, their API keys, the org-key and admin-key guards.</li>
+ *   <li>{@code tokens}: client tokens: the org endpoints, the JWT codec, signing keys, the token store, and the
+ *       one {@code TokenValidator} with its failure table ({@code TokenFailure}: the validation table, one
+ *       constant per row, in the order the checks run).</li>
+ *   <li>{@code access}: the client transports that call the validator: the REST filter and {@code /client_api},
+ *       CORS, the WebSocket handshake and endpoint, the live connections and the org's pushes to them.</li>
+ *   <li>{@code cluster}: several nodes on one database: the lease under which a node answers from memory,
+ *       the change log it replays, and the fan-out of revocations and pushes over Payara's Hazelcast.</li>
+ * </ol>
+ * Within a feature, {@code boundary} (HTTP and WebSocket adapters) may use {@code control} (logic), which may
+ * use {@code entity} (JPA); never the reverse. A lower feature learns of a higher one's needs through CDI events
+ * it fires ({@code Revocation}, {@code OrgKeyRevoked}, {@code SigningKeyRotated}) or interfaces it owns
+ * ({@code platform.CacheLease}). {@code LayersTest} fails the build when an import breaks this order.
+ */
+package dev.latchkey;

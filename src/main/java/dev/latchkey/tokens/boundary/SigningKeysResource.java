@@ -1,0 +1,38 @@
+package dev.latchkey.tokens.boundary;
+
+import static dev.latchkey.platform.JsonFactory.JSON;
+
+import dev.latchkey.orgs.boundary.AdminAuthenticated;
+import dev.latchkey.tokens.control.SigningKeyRotated;
+import dev.latchkey.tokens.control.SigningKeys;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * {@code POST /admin/signing_keys/rotate}, behind the admin key: new tokens are signed with a new key from the
+ * answer on; tokens signed with older keys stay valid until they expire.
+ */
+@Path("admin/signing_keys")
+@AdminAuthenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class SigningKeysResource {
+
+    @Inject
+    SigningKeys signingKeys;
+
+    @Inject
+    Event<SigningKeyRotated> rotations;
+
+    @POST
+    @Path("rotate")
+    public JsonObject rotate() {
+        String kid = signingKeys.rotate();
+        rotations.fire(new SigningKeyRotated(kid));
+        return JSON.createObjectBuilder().add("kid", kid).build();
+    }
+}
