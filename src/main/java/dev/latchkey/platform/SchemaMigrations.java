@@ -7,6 +7,7 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,7 +48,7 @@ public class SchemaMigrations {
     public static final String DATA_SOURCE = "java:app/jdbc/latchkey";
 
     /** Every migration, oldest first. Add new files at the end; never edit one that has shipped. */
-    static final List<String> MIGRATIONS = List.of("V1__initial_schema.sql");
+    static final List<String> MIGRATIONS = List.of("V1__initial_schema.sql", "V2__cluster_lease.sql");
 
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class.getName());
     private static final String VERSION_TABLE = "latchkey_schema_version";
@@ -55,14 +56,30 @@ public class SchemaMigrations {
     @Resource(lookup = DATA_SOURCE)
     DataSource dataSource;
 
+    @Inject
+    Settings settings;
+
+    @Inject
+    StartupLock startupLock;
+
     @PostConstruct
     void migrate() {
+        if (settings.clustered() && !settings.isPostgres()) {
+            throw new IllegalStateException("Clustering needs PostgreSQL: LATCHKEY_CLUSTER_MEMBERS is set, "
+                    + "so set LATCHKEY_DB_URL to a jdbc:postgresql: URL");
+        }
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            createVersionTable(connection);
-            int current = currentVersion(connection);
-            for (int version = current + 1; version <= MIGRATIONS.size(); version++) {
-                apply(connection, version, MIGRATIONS.get(version - 1));
+            startupLock.hold(connection);
+            try {
+                connection.setAutoCommit(false);
+                createVersionTable(connection);
+                int current = currentVersion(connection);
+                for (int version = current + 1; version <= MIGRATIONS.size(); version++) {
+                    apply(connection, version, MIGRATIONS.get(version - 1));
+                }
+            } finally {
+                connection.setAutoCommit(true);
+                startupLock.release(connection);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Database schema migration failed: " + e.getMessage(), e);

@@ -38,6 +38,14 @@ public class Settings {
     @ConfigProperty(name = "LATCHKEY_ALLOWED_ORIGINS")
     Optional<String> allowedOriginsText;
 
+    @Inject
+    @ConfigProperty(name = "LATCHKEY_CLUSTER_MEMBERS")
+    Optional<String> clusterMembers;
+
+    @Inject
+    @ConfigProperty(name = "LATCHKEY_DB_URL")
+    Optional<String> databaseUrl;
+
     private AllowedOrigins allowedOrigins;
 
     @PostConstruct
@@ -74,5 +82,15 @@ public class Settings {
     /** Unset or empty: any origin. */
     public AllowedOrigins allowedOrigins() {
         return allowedOrigins;
+    }
+
+    /** Whether this node is one of a cluster ({@code LATCHKEY_CLUSTER_MEMBERS} set; the launcher checked its form). */
+    public boolean clustered() {
+        return clusterMembers.filter(value -> !value.isBlank()).isPresent();
+    }
+
+    /** Whether the database is PostgreSQL (otherwise it is H2, embedded or given by URL). */
+    public boolean isPostgres() {
+        return databaseUrl.filter(url -> url.startsWith("jdbc:postgresql:")).isPresent();
     }
 }

@@ -3,10 +3,11 @@ package dev.latchkey.access.boundary;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.access.control.ClientMessage;
-import dev.latchkey.access.control.ClientSockets;
+import dev.latchkey.access.control.ClientPush;
 import dev.latchkey.orgs.boundary.OrgAuthenticated;
 import dev.latchkey.orgs.control.OrgPrincipal;
 import dev.latchkey.platform.JsonBodies;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
@@ -19,7 +20,10 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.io.InputStream;
 import java.util.logging.Logger;
 
-/** {@code POST /client_messages}: an organization pushes a JSON message to the live connections of its client. */
+/**
+ * {@code POST /client_messages}: an organization pushes a JSON message to the live connections of its client, on
+ * this node and, in a cluster, on every node ({@link ClientPush}).
+ */
 @Path("client_messages")
 @OrgAuthenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -28,7 +32,7 @@ public class ClientMessagesResource {
     private static final Logger LOG = Logger.getLogger(ClientMessagesResource.class.getName());
 
     @Inject
-    ClientSockets sockets;
+    Event<ClientPush> pushes;
 
     @Context
     SecurityContext security;
@@ -38,7 +42,9 @@ public class ClientMessagesResource {
     public JsonObject push(InputStream body) {
         ClientMessage message = ClientMessage.from(JsonBodies.readObject(body));
         String orgId = ((OrgPrincipal) security.getUserPrincipal()).orgId();
-        int delivered = sockets.connections().deliver(orgId, message.clientId(), message.data());
+        ClientPush push = new ClientPush(orgId, message.clientId(), message.data());
+        pushes.fire(push);
+        int delivered = push.delivered();
         LOG.fine(() -> "Pushed a message to " + delivered + " live connections of a client of org " + orgId);
         return JSON.createObjectBuilder().add("delivered", delivered).build();
     }

@@ -64,6 +64,16 @@ public class ClientSockets {
 
     /** A revocation committed on this node: close the connections it concerns. */
     void revoked(@Observes Revocation revocation) {
+        close(revocation);
+    }
+
+    /** An org's message: hand it to this node's connections of the client. */
+    void push(@Observes ClientPush push) {
+        push.delivered(connections.deliver(push.orgId(), push.clientId(), push.data()));
+    }
+
+    /** Closes this node's connections that a revocation (committed here or on another node) concerns. */
+    public void close(Revocation revocation) {
         try {
             int closing = connections.revoke(revocation);
             if (closing > 0) {

@@ -3,11 +3,16 @@ package dev.latchkey.orgs.control;
 import dev.latchkey.orgs.entity.ApiKey;
 import dev.latchkey.orgs.entity.Organization;
 import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.StartupLock;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -30,8 +35,17 @@ public class OrgBootstrap {
     @Inject
     Organizations organizations;
 
+    @Inject
+    StartupLock startupLock;
+
+    @PersistenceContext
+    EntityManager em;
+
+    /** One transaction, under the startup lock: nodes starting together create one {@code default} and one key. */
     @PostConstruct
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
     void bootstrap() {
+        startupLock.holdForTransaction(em);
         Optional<String> configured = settings.orgApiKey();
         if (configured.isPresent()) {
             holdExactly(configured.get());

@@ -2,6 +2,7 @@ package dev.latchkey.orgs.control;
 
 import dev.latchkey.orgs.entity.ApiKey;
 import dev.latchkey.orgs.entity.Organization;
+import dev.latchkey.platform.ChangeLog;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -20,6 +21,9 @@ public class Organizations {
 
     @Inject
     Clock clock;
+
+    @Inject
+    ChangeLog changeLog;
 
     /** The organization holding the key with this hash, if the key exists and is not revoked (see {@link OrgKeys}). */
     public Optional<OrgPrincipal> authenticateHash(String hash) {
@@ -93,6 +97,7 @@ public class Organizations {
             return false;
         }
         key.revoke(clock.millis());
+        changeLog.record(em, ChangeLog.Kind.ORG_KEY, key.orgId(), keyId);
         return true;
     }
 

@@ -1,5 +1,6 @@
 package dev.latchkey.tokens.control;
 
+import dev.latchkey.platform.CacheLease;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,13 +26,21 @@ public class ClientAccess {
     @Inject
     Clock clock;
 
+    @Inject
+    CacheLease lease;
+
     private TokenStates states;
     private TokenValidator validator;
 
     @PostConstruct
     void init() {
         states = new TokenStates(tokenStore::find);
-        validator = new TokenValidator(signingKeys.codec(), states, clock);
+        TokenStates rows = states;
+        CacheLease held = lease;
+        validator = new TokenValidator(signingKeys.codec(), tokenId -> {
+            held.ensure();
+            return rows.find(tokenId);
+        }, clock);
     }
 
     /**
@@ -39,6 +48,11 @@ public class ClientAccess {
      * revoke's 200 (sent after every observer returned) is never followed by an acceptance on this node.
      */
     void revoked(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) Revocation revocation) {
+        forget(revocation);
+    }
+
+    /** A revocation committed here or on another node: the rows it changed are read from the database next time. */
+    public void forget(Revocation revocation) {
         if (revocation.isWholeClient()) {
             states.forgetClient(revocation.orgId(), revocation.clientId());
         } else {

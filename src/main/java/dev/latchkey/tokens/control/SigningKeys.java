@@ -1,7 +1,10 @@
 package dev.latchkey.tokens.control;
 
 import dev.latchkey.platform.ApiError;
+import dev.latchkey.platform.CacheLease;
+import dev.latchkey.platform.ChangeLog;
 import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.StartupLock;
 import dev.latchkey.tokens.entity.SigningKey;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.ConcurrencyManagement;
@@ -10,6 +13,8 @@ import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -61,8 +66,20 @@ public class SigningKeys {
     private Optional<Map.Entry<String, Key>> configured;
     private JwtCodec codec;
 
+    @Inject
+    StartupLock startupLock;
+
+    @Inject
+    ChangeLog changeLog;
+
+    @Inject
+    CacheLease lease;
+
+    /** Under the startup lock: nodes starting together on an empty database generate one first key. */
     @PostConstruct
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
     void load() {
+        startupLock.holdForTransaction(em);
         configured = settings.jwtSecret().map(SigningKeys::configuredKey);
         if (configured.isEmpty() && usable().isEmpty()) {
             generate();
@@ -81,6 +98,7 @@ public class SigningKeys {
             throw new ApiError(409, "The signing key comes from LATCHKEY_JWT_SECRET: rotate it by changing that variable");
         }
         String kid = generate();
+        changeLog.record(em, ChangeLog.Kind.SIGNING_KEY, "", kid);
         reload();
         LOG.info("Rotated the signing key: new tokens are signed with kid " + kid);
         return kid;
@@ -107,14 +125,19 @@ public class SigningKeys {
         return retired;
     }
 
-    /** Picks up keys rotated or retired by other nodes sharing the database. */
+    /** Picks up keys rotated or retired by other nodes sharing the database (a cluster calls it at once). */
     @Schedule(hour = "*", minute = "*", persistent = false)
-    void refresh() {
+    public void refresh() {
         reload();
     }
 
     /** Called by the codec for a kid it does not know: re-read the table, but not more often than every 5 s. */
     private Key unknownKid(String kid) {
+        lease.ensure(); // in a cluster, a rotation answered elsewhere is in the ring once the lease is held
+        Key replayed = ring.byKid(kid);
+        if (replayed != null) {
+            return replayed;
+        }
         long now = clock.millis();
         if (now - lastReload < RELOAD_INTERVAL_MILLIS) {
             return null;

@@ -1,5 +1,6 @@
 package dev.latchkey.tokens.control;
 
+import dev.latchkey.platform.ChangeLog;
 import dev.latchkey.tokens.entity.ClientToken;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -24,6 +25,9 @@ public class TokenStore {
 
     @Inject
     Clock clock;
+
+    @Inject
+    ChangeLog changeLog;
 
     /** Stores a new token for a client; the row is committed when this returns. */
     public ClientToken mint(String orgId, String clientId, long durationSecs, String metadataJson) {
@@ -55,11 +59,13 @@ public class TokenStore {
             return false;
         }
         token.revoke(reason, clock.millis());
+        changeLog.record(em, ChangeLog.Kind.TOKEN, orgId, tokenId);
         return true;
     }
 
     /** Revokes every live (unrevoked, unexpired) token of one client of the organization; returns how many. */
     public int revokeClient(String orgId, String clientId, String reason) {
+        changeLog.record(em, ChangeLog.Kind.CLIENT, orgId, clientId);
         return em.createNamedQuery(ClientToken.REVOKE_CLIENT)
                 .setParameter("now", clock.millis())
                 .setParameter("reason", reason)

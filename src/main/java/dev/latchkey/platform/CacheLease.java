@@ -1,0 +1,60 @@
+package dev.latchkey.platform;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The lease under which this node may answer from memory (token rows, org keys, signing keys). A node that runs
+ * alone always holds it: every change is made here and reaches its caches before it is answered. In a cluster,
+ * a change made on another node reaches this node's memory only when this node replays the database's change log;
+ * the cluster feature then {@linkplain #require requires} the lease, and renews it each time it has replayed the
+ * log. Between renewals the lease runs out after a fixed time measured on the monotonic clock
+ * ({@link System#nanoTime()}), which keeps counting while the process is paused (SIGSTOP, a long GC) or cut off.
+ *
+ * <p>{@link #ensure()} is on every request's path: while the lease is held it costs a volatile read and a clock
+ * read; once it has run out, the calling thread renews it first (one database round trip, shared by the threads
+ * that arrive meanwhile), and a database failure propagates, so nothing is answered from stale memory.
+ * The argument that this is enough is in {@code docs/clustering.md}.
+ */
+@ApplicationScoped
+public class CacheLease {
+
+    /** Replays the change log into this node's memory and extends the lease; throws when it cannot. */
+    @FunctionalInterface
+    public interface Renewal {
+        void renew();
+    }
+
+    private volatile Renewal renewal;
+    private volatile long heldUntilNanos;
+
+    /** From now on memory is trusted only under a lease that {@code renewal} renews (cluster mode). */
+    public void require(Renewal renewal) {
+        this.heldUntilNanos = System.nanoTime();
+        this.renewal = renewal;
+    }
+
+    /** Called by a renewal that replayed the log completely: the lease holds until {@code untilNanos}. */
+    public void extend(long untilNanos) {
+        if (untilNanos - heldUntilNanos > 0) {
+            heldUntilNanos = untilNanos;
+        }
+    }
+
+    /** Ends the lease now (a node that stops); only a renewal gives it back. */
+    public void expire() {
+        heldUntilNanos = System.nanoTime();
+    }
+
+    /** Returns at once while the lease is held; otherwise renews it on this thread, or throws. */
+    public void ensure() {
+        Renewal current = renewal;
+        if (current != null && System.nanoTime() - heldUntilNanos >= 0) {
+            current.renew();
+        }
+    }
+
+    /** Whether memory may answer right now, without renewing (for readiness and tests). */
+    public boolean isHeld() {
+        return renewal == null || System.nanoTime() - heldUntilNanos < 0;
+    }
+}
