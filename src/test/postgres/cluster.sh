@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A private PostgreSQL cluster for the integration tests: loopback only, its own port and folder,
 # password authentication. Needs the PostgreSQL server binaries (Debian: apt-get install postgresql).
-#   cluster.sh start DIR PORT   initdb (fresh), start, create the databases latchkey and latchkey_fresh
+#   cluster.sh start DIR PORT   initdb (fresh), start, create the databases latchkey, latchkey_fresh and latchkey_cluster
 #   cluster.sh stop  DIR        stop it (fast), keeping the data
 #   cluster.sh resume DIR PORT  start it again over the same data (used by the outage test)
 set -euo pipefail
@@ -37,7 +37,7 @@ case "$cmd" in
     [ "$(id -u)" = 0 ] && chown postgres "$dir/pwfile"
     as_owner "$bin/initdb" -D "$dir/data" -U "$user" --pwfile="$dir/pwfile" --auth=scram-sha-256 -E UTF8 >/dev/null
     start
-    for db in latchkey latchkey_fresh; do
+    for db in latchkey latchkey_fresh latchkey_cluster; do
       PGPASSWORD=$password "$bin/createdb" -h 127.0.0.1 -p "$port" -U "$user" "$db"
     done
     echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') listening on 127.0.0.1:$port ($dir)"

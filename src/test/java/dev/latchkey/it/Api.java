@@ -31,13 +31,20 @@ public final class Api {
     public static final String ADMIN_KEY = System.getenv("LATCHKEY_ADMIN_KEY");
 
     private final URI root;
+    private final String orgKey;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
     public Api(URL base) {
+        this(base, ORG_KEY);
+    }
+
+    /** An API client whose org calls use {@code orgKey} instead of the test server's configured one. */
+    public Api(URL base, String orgKey) {
         this.root = URI.create(base.toString().replaceAll("/+$", "") + "/");
+        this.orgKey = orgKey;
     }
 
     public record Reply(int status, HttpHeaders headers, String body) {
@@ -124,7 +131,7 @@ public final class Api {
         if (metadataJson != null) {
             body = body.substring(0, body.length() - 1) + ",\"metadata\":" + metadataJson + "}";
         }
-        Reply reply = post("api/v1/generate_access_token", bearer(ORG_KEY), body);
+        Reply reply = post("api/v1/generate_access_token", bearer(orgKey), body);
         assertEquals(200, reply.status(), reply::body);
         return reply.json();
     }
@@ -138,12 +145,12 @@ public final class Api {
     }
 
     public Reply revoke(String token) {
-        return post("api/v1/revoke_token", bearer(ORG_KEY),
+        return post("api/v1/revoke_token", bearer(orgKey),
                 Json.createObjectBuilder().add("access_token", token).build().toString());
     }
 
     public Reply listTokens(String clientId) {
-        return get("api/v1/client_tokens?client_id=" + encode(clientId), bearer(ORG_KEY));
+        return get("api/v1/client_tokens?client_id=" + encode(clientId), bearer(orgKey));
     }
 
     /** How many tokens the listing shows for a client: the "nothing created" check. */
