@@ -7,6 +7,8 @@ import java.net.Socket;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +40,7 @@ final class MicroJar {
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", new File("target/latchkey-micro.jar").getAbsolutePath(),
-                "--port", String.valueOf(port), "--nocluster"))
+                "--port", String.valueOf(port)))
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -60,6 +62,47 @@ final class MicroJar {
             }
         }
         return Files.readString(log);
+    }
+
+    /** How a start that is expected to end on its own ended. */
+    record Exit(int status, String out, String err, Duration took) {
+    }
+
+    /**
+     * Starts the jar in {@code workDir} with {@code args} and waits at most {@code within} for it to exit on its own
+     * (it is killed, and the test fails, if it doesn't). Java's own notes about JAVA_TOOL_OPTIONS and
+     * JDK_JAVA_OPTIONS are kept out of stderr by removing those variables.
+     */
+    static Exit exit(Path workDir, String name, Duration within, Consumer<Map<String, String>> environment,
+            String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", new File("target/latchkey-micro.jar").getAbsolutePath()));
+        command.addAll(List.of(args));
+        Path out = workDir.resolve(name + ".out");
+        Path err = workDir.resolve(name + ".err");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().remove("JDK_JAVA_OPTIONS");
+        environment.accept(builder.environment());
+        long start = System.nanoTime();
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + ": latchkey-micro.jar still runs after " + within + "; stderr:\n"
+                        + Files.readString(err) + "\nstdout:\n" + Files.readString(out));
+            }
+            return new Exit(process.exitValue(), Files.readString(out), Files.readString(err),
+                    Duration.ofNanos(System.nanoTime() - start));
+        } finally {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
     }
 
     private static void awaitReady(Process process, Path log) throws IOException, InterruptedException {

@@ -1,0 +1,107 @@
+package dev.latchkey.launcher;
+
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Main-Class of latchkey-micro.jar: decides the clustering from the LATCHKEY_CLUSTER_ variables (a system
+ * property of the same name wins over the environment), then boots Payara Micro with the user's arguments and the
+ * cluster flags. A setting that can't be honoured stops the start before Payara boots: one line on stderr, exit 2.
+ */
+public final class Launcher {
+
+    static final int REFUSED = 2;
+    private static final String PAYARA_MICRO = "fish.payara.micro.PayaraMicro";
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) throws Throwable {
+        List<String> arguments;
+        try {
+            ClusterSettings.Plan plan = ClusterSettings.plan(List.of(args), Launcher::setting, Launcher::isLocal);
+            if (plan.clustered()) {
+                checkPortFree(plan);
+                plan.bindAddress().ifPresent(address -> {
+                    // Hazelcast binds every interface unless told otherwise; LATCHKEY_CLUSTER_INTERFACE means this one
+                    if (System.getProperty("hazelcast.socket.bind.any") == null) {
+                        System.setProperty("hazelcast.socket.bind.any", "false");
+                    }
+                });
+            }
+            arguments = plan.arguments(preBootFile(plan));
+        } catch (ClusterSettings.Refusal refusal) {
+            System.err.println(refusal.getMessage());
+            System.exit(REFUSED);
+            return;
+        }
+        try {
+            Class.forName(PAYARA_MICRO).getMethod("main", String[].class)
+                    .invoke(null, (Object) arguments.toArray(String[]::new));
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** As MicroProfile Config orders them: the system property, then the environment variable. */
+    private static String setting(String name) {
+        String property = System.getProperty(name);
+        return property != null ? property : System.getenv(name);
+    }
+
+    private static boolean isLocal(InetAddress address) {
+        try {
+            return address.isLoopbackAddress() || NetworkInterface.getByInetAddress(address) != null;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    /** Payara is told not to move to the next port; this says so in one line instead of a boot failure's traces. */
+    private static void checkPortFree(ClusterSettings.Plan plan) throws ClusterSettings.Refusal {
+        try (ServerSocket socket = new ServerSocket()) {
+            InetSocketAddress address = plan.bindAddress()
+                    .map(host -> new InetSocketAddress(host, plan.port()))
+                    .orElseGet(() -> new InetSocketAddress(plan.port()));
+            socket.bind(address);
+        } catch (IOException e) {
+            throw new ClusterSettings.Refusal(ClusterSettings.PORT + ": port " + plan.port()
+                    + plan.bindAddress().map(host -> " on " + host).orElse("") + " is already in use");
+        }
+    }
+
+    /** Latchkey's pre-boot commands, then the user's own --prebootcommandfile, in one file for Payara. */
+    private static Path preBootFile(ClusterSettings.Plan plan) throws ClusterSettings.Refusal {
+        if (plan.preBootCommands().isEmpty()) {
+            return null;
+        }
+        List<String> lines = new ArrayList<>(plan.preBootCommands());
+        if (plan.userPreBootFile().isPresent()) {
+            try {
+                lines.addAll(Files.readAllLines(Path.of(plan.userPreBootFile().get()), StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
+                throw new ClusterSettings.Refusal("--prebootcommandfile: cannot read "
+                        + ClusterSettings.quoted(plan.userPreBootFile().get()));
+            }
+        }
+        try {
+            Path file = Files.createTempFile("latchkey-pre-boot-", ".asadmin");
+            file.toFile().deleteOnExit();
+            Files.write(file, lines, StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new ClusterSettings.Refusal("cannot write the cluster's pre-boot commands to a temporary file: "
+                    + e.getClass().getSimpleName());
+        }
+    }
+}
