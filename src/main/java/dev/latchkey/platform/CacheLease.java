@@ -1,6 +1,8 @@
 package dev.latchkey.platform;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
 
 /**
  * The lease under which this node may answer from memory (token rows, org keys, signing keys). A node that runs
@@ -17,6 +19,23 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class CacheLease {
+
+    /** How long a row read from the database may answer from memory on a node that runs alone. */
+    public static final Duration FRESH_ALONE = Duration.ofSeconds(1);
+    /**
+     * How long a row may answer from memory in a cluster: the lease, not the row's age, keeps it current (every
+     * change reaches memory through the change log before the lease is renewed); the age only bounds what a
+     * change made outside Latchkey (by hand, in SQL) can do.
+     */
+    public static final Duration FRESH_UNDER_LEASE = Duration.ofSeconds(60);
+
+    @Inject
+    Settings settings;
+
+    /** How long a cached database row may answer from memory: {@link #FRESH_ALONE} or {@link #FRESH_UNDER_LEASE}. */
+    public Duration freshFor() {
+        return settings.clustered() ? FRESH_UNDER_LEASE : FRESH_ALONE;
+    }
 
     /** Replays the change log into this node's memory and extends the lease; throws when it cannot. */
     @FunctionalInterface

@@ -322,8 +322,42 @@ class ClusterIT {
         }
     }
 
+    /**
+     * The same pause, but the database is frozen too ({@code SIGSTOP} on every PostgreSQL process) when node 2
+     * resumes, so node 2 cannot catch up by itself before the request arrives: a node that answered from memory
+     * would say 200 at once. Node 2 must answer nothing until it has read the database again, and then refuse.
+     */
     @Test
     @Order(10)
+    void aResumedNodeThatCannotReachTheDatabaseDoesNotAnswerFromMemory() throws Exception {
+        String token = apis.get(0).mintToken(Api.uniqueClient(), 600);
+        assertEquals(200, apis.get(2).clientApi(token).status());
+        nodes.pause(2);
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        try {
+            assertEquals(200, apis.get(0).revoke(token).status());
+            Future<Api.Reply> first;
+            Database.freeze();
+            try {
+                nodes.resume(2);
+                first = client.submit(() -> apis.get(2).clientApi(token));
+                Thread.sleep(1_500);
+                assertTrue(!first.isDone() || first.get().status() != 200,
+                        "answered from memory while the database was unreachable: " + (first.isDone() ? first.get() : ""));
+            } finally {
+                Database.thaw();
+            }
+            Api.Reply reply = first.get(60, TimeUnit.SECONDS);
+            assertNotEquals(200, reply.status(), reply.body());
+            apis.get(2).clientApi(token).assertError(401, REVOKED);
+        } finally {
+            nodes.resume(2);
+            client.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(11)
     void aNodeKilledWithSigkillLosesNothingAndComesBackKnowingEveryRevocation() throws Exception {
         String kept = apis.get(1).mintToken(Api.uniqueClient(), 600);
         String revokedWhileDown = apis.get(1).mintToken(Api.uniqueClient(), 600);
@@ -345,6 +379,33 @@ class ClusterIT {
         assertEquals(200, apis.get(0).clientApi(minted).status());
         assertEquals(200, apis.get(0).revoke(minted).status());
         apis.get(1).clientApi(minted).assertError(401, REVOKED);
+    }
+
+    /** The test's PostgreSQL, frozen and thawed with real signals: every process of the server stops at once. */
+    private static final class Database {
+
+        static void freeze() throws Exception {
+            long postmaster = postmaster();
+            run("kill", "-STOP", String.valueOf(postmaster));
+            run("pkill", "-STOP", "-P", String.valueOf(postmaster));
+        }
+
+        static void thaw() throws Exception {
+            long postmaster = postmaster();
+            run("pkill", "-CONT", "-P", String.valueOf(postmaster));
+            run("kill", "-CONT", String.valueOf(postmaster));
+        }
+
+        private static long postmaster() throws Exception {
+            Path pidFile = Path.of(System.getProperty("latchkey.it.pg-dir"), "data", "postmaster.pid");
+            return Long.parseLong(java.nio.file.Files.readAllLines(pidFile).get(0).strip());
+        }
+
+        private static void run(String... command) throws Exception {
+            Process process = new ProcessBuilder(command).inheritIO().start();
+            assertTrue(process.waitFor(10, TimeUnit.SECONDS), String.join(" ", command));
+            assertEquals(0, process.exitValue(), String.join(" ", command));
+        }
     }
 
     private static String kid(String token) {

@@ -2,6 +2,7 @@ package dev.latchkey.orgs.control;
 
 import dev.latchkey.orgs.entity.ApiKey;
 import dev.latchkey.orgs.entity.Organization;
+import dev.latchkey.platform.ChangeLog;
 import dev.latchkey.platform.Settings;
 import dev.latchkey.platform.StartupLock;
 import jakarta.annotation.PostConstruct;
@@ -38,6 +39,9 @@ public class OrgBootstrap {
     @Inject
     StartupLock startupLock;
 
+    @Inject
+    ChangeLog changeLog;
+
     @PersistenceContext
     EntityManager em;
 
@@ -72,6 +76,7 @@ public class OrgBootstrap {
         for (ApiKey other : organizations.activeKeys(org.orgId())) {
             if (!other.keyId().equals(keepId)) {
                 other.revoke(now);
+                changeLog.record(em, ChangeLog.Kind.ORG_KEY, org.orgId(), other.keyId());
                 LOG.info("Revoked org key " + other.keyPrefix() + "... of 'default': LATCHKEY_ORG_API_KEY replaces it");
             }
         }

@@ -3,14 +3,15 @@ package dev.latchkey.orgs.control;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.latchkey.platform.CacheLease;
 import dev.latchkey.platform.FreshCache;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Org API key checks without a database read per request: the organization of each key hash is kept for at most
- * a second ({@link FreshCache}), and a key revoked here is forgotten before the revocation answers, so the very
+ * Org API key checks without a database read per request: the organization of each key hash is kept for
+ * {@link CacheLease#freshFor()} ({@link FreshCache}), and a key revoked here is forgotten before the revocation
+ * answers, so the very
  * next request with it is refused on this node; in a cluster, other nodes forget it before the revocation is
  * answered ({@link CacheLease}). Only the SHA-256 of a key is held, never its text; unknown keys are not remembered.
  * The database read that a refresh costs also keeps {@code last_used_at} current (at minute precision).
@@ -18,16 +19,20 @@ import java.util.Optional;
 @ApplicationScoped
 public class OrgKeys {
 
-    static final Duration FRESH_FOR = Duration.ofSeconds(1);
     static final int MAX_ENTRIES = 10_000;
 
     @Inject
     Organizations organizations;
 
-    private final FreshCache<String, OrgPrincipal> byHash = new FreshCache<>(MAX_ENTRIES, FRESH_FOR, Ticker.systemTicker());
+    private FreshCache<String, OrgPrincipal> byHash;
 
     @Inject
     CacheLease lease;
+
+    @PostConstruct
+    void init() {
+        byHash = new FreshCache<>(MAX_ENTRIES, lease.freshFor(), Ticker.systemTicker());
+    }
 
     /** The organization holding this key, if the key exists and is not revoked. */
     public Optional<OrgPrincipal> authenticate(String presentedKey) {

@@ -1,5 +1,6 @@
 package dev.latchkey.tokens.control;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.latchkey.platform.CacheLease;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
@@ -34,7 +35,7 @@ public class ClientAccess {
 
     @PostConstruct
     void init() {
-        states = new TokenStates(tokenStore::find);
+        states = new TokenStates(tokenStore::find, TokenStates.MAX_ENTRIES, lease.freshFor(), Ticker.systemTicker());
         TokenStates rows = states;
         CacheLease held = lease;
         validator = new TokenValidator(signingKeys.codec(), tokenId -> {

@@ -1,6 +1,7 @@
 package dev.latchkey.tokens.control;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.latchkey.platform.CacheLease;
 import dev.latchkey.platform.FreshCache;
 import java.time.Duration;
 import java.util.Optional;
@@ -12,15 +13,15 @@ import java.util.Optional;
  * from a row read before that revocation ({@link FreshCache} explains how the read/revoke race is closed).
  * Revoked rows are kept (revocation is final); absent rows are not.
  *
- * <p>The freshness window bounds what another node's revocation (which does not reach this node's memory yet,
- * only its database) and a database outage can do: a row younger than the window answers from memory; an older
- * one needs the database, and a database failure is the contract's 500. A row revoked on this node is never
- * answered as valid, outage or not.
+ * <p>The freshness window ({@link CacheLease#freshFor()}) bounds what a database outage can do: a row younger than
+ * the window answers from memory; an older one needs the database, and a database failure is the contract's 500.
+ * Another node's revocations reach this memory through the cluster's change log, under the {@link CacheLease}.
+ * A row revoked on this node is never answered as valid, outage or not.
  */
 public final class TokenStates implements TokenLookup {
 
-    /** The default freshness window: how long a row may answer from memory before the database is asked again. */
-    public static final Duration FRESH_FOR = Duration.ofSeconds(1);
+    /** The freshness window of a node that runs alone: how long a row may answer from memory. */
+    public static final Duration FRESH_FOR = CacheLease.FRESH_ALONE;
     /** The default bound on entries: a few hundred bytes each (three ids and the cache entry), tens of MB at most. */
     public static final int MAX_ENTRIES = 100_000;
 
