@@ -5,10 +5,14 @@ root=$(dirname "$bench_dir")
 work=${BENCH_WORK:-$root/target/bench}
 mkdir -p "$work"
 pids=()
+after_pids=()
 
 cleanup() {
   for pid in "${pids[@]:-}"; do
     [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  done
+  for command in "${after_pids[@]:-}"; do
+    [ -n "$command" ] && eval "$command" || true
   done
 }
 trap cleanup EXIT INT TERM
@@ -41,7 +45,7 @@ start_latchkey() {
   port_free "$port"
   mkdir -p "$work/$name"
   env LATCHKEY_DB_URL="jdbc:h2:file:$work/$name/data/latchkey" LATCHKEY_ORG_API_KEY="$ORG_KEY" "$@" \
-    java ${BENCH_JAVA_OPTS:-} -jar "$root/target/latchkey-micro.jar" --port "$port" --nocluster \
+    java ${BENCH_JAVA_OPTS:-} -jar "$root/target/latchkey-micro.jar" --port "$port" \
     >"$work/$name/server.log" 2>&1 &
   pids+=($!)
   last_pid=$!
@@ -56,6 +60,14 @@ start_bare() {
     --port "$port" --nocluster >"$work/$name/server.log" 2>&1 &
   pids+=($!)
   last_pid=$!
+}
+
+# start_postgres PORT: this run's own PostgreSQL on loopback (the tests' script), stopped on exit; sets PG_URL.
+start_postgres() {
+  bash "$root/src/test/postgres/cluster.sh" start "$work/postgres-$1" "$1" >/dev/null
+  after_pids+=("bash '$root/src/test/postgres/cluster.sh' stop '$work/postgres-$1'")
+  PG_URL="jdbc:postgresql://127.0.0.1:$1"
+  PG_ENV=(LATCHKEY_DB_USER=latchkey LATCHKEY_DB_PASSWORD=latchkey-test-only)
 }
 
 stop_pid() {

@@ -20,23 +20,27 @@ import java.util.regex.Pattern;
  * Revocation reaching open WebSockets: opens N authenticated /client_ws connections (one token each), then
  * revokes them one at a time (half by revoke_token, half by revoke_client_tokens) and measures, per
  * connection, the time from the revoke's 200 response to the 4401 close frame (negative: the close arrived
- * before the response), and from sending the revoke to the close.
+ * before the response), from sending the revoke to the close, and the revoke's own answer time.
+ * Given several nodes (comma-separated), connection i opens on node i mod n and its token is revoked on the next
+ * node, so every revocation crosses nodes. Any error (a revoke not answered 200, a close code other than 4401, a
+ * socket not closed within 10 s) ends the run with a non-zero exit status.
  *
- * Run: java bench/tools/RevocationLatency.java http://127.0.0.1:PORT [connections]   (org key in env ORG_KEY)
+ * Run: java bench/tools/RevocationLatency.java http://127.0.0.1:PORT[,http://...] [connections]   (org key in env ORG_KEY)
  */
 public class RevocationLatency {
 
     private static final Pattern TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
 
     public static void main(String[] args) throws Exception {
-        String base = args[0];
+        String[] bases = args[0].split(",");
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         String orgKey = System.getenv("ORG_KEY");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        String ws = base.replaceFirst("^http", "ws") + "/api/v1/client_ws?client_key=";
 
         List<Conn> conns = new ArrayList<>();
         for (int i = 0; i < count; i++) {
+            String base = bases[i % bases.length];
+            String ws = base.replaceFirst("^http", "ws") + "/api/v1/client_ws?client_key=";
             Conn c = new Conn("bench-ws-" + UUID.randomUUID());
             c.token = mint(http, base, orgKey, c.client);
             c.socket = http.newWebSocketBuilder()
@@ -45,13 +49,15 @@ public class RevocationLatency {
             c.session.get(10, TimeUnit.SECONDS);
             conns.add(c);
         }
-        System.out.printf("%d connections open%n", conns.size());
+        System.out.printf("%d connections open on %d node(s)%n", conns.size(), bases.length);
 
         long[] afterResponse = new long[count];
         long[] afterRequest = new long[count];
+        long[] answer = new long[count];
         int wrongCode = 0;
         for (int i = 0; i < count; i++) {
             Conn c = conns.get(i);
+            String base = bases[(i + 1) % bases.length];
             boolean wholeClient = i % 2 == 1;
             HttpRequest revoke = HttpRequest.newBuilder(URI.create(base + "/api/v1/"
                             + (wholeClient ? "revoke_client_tokens" : "revoke_token")))
@@ -72,10 +78,15 @@ public class RevocationLatency {
             }
             afterResponse[i] = closed - answered;
             afterRequest[i] = closed - sent;
+            answer[i] = answered - sent;
         }
+        report("revoke request sent -> its answer", answer);
         report("revoke response -> close frame", afterResponse);
         report("revoke request sent -> close frame", afterRequest);
         System.out.printf("close code other than 4401: %d%n", wrongCode);
+        if (wrongCode > 0) {
+            System.exit(1);
+        }
     }
 
     private static void report(String what, long[] nanos) {
