@@ -144,6 +144,15 @@ public final class ClusterSettings {
                 throw new Refusal(flagName(userClusterFlagOf(args)) + " asks Payara Micro to cluster, and clustering"
                         + " needs PostgreSQL: set LATCHKEY_DB_URL to a jdbc:postgresql: URL");
             }
+            if (userClustering) {
+                for (String variable : List.of(PORT, NAME, INTERFACE)) {
+                    if (setting.apply(variable) != null) {
+                        throw new Refusal(variable + " only applies with " + MEMBERS + "; with "
+                                + flagName(userClusterFlagOf(args)) + " use Payara Micro's own flags"
+                                + " (--startport, --clustername, --interfaces)");
+                    }
+                }
+            }
             boolean noClusterGiven = args.stream().anyMatch(arg -> "--nocluster".equals(flagName(arg)));
             List<String> clusterArguments = userClustering || noClusterGiven ? List.of() : List.of("--nocluster");
             return new Plan(args, clusterArguments, false, null, port, null);

@@ -73,6 +73,23 @@ class ClusterSettingsTest {
                 + " set LATCHKEY_DB_URL to a jdbc:postgresql: URL", flag, "kubernetes");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"LATCHKEY_CLUSTER_PORT", "LATCHKEY_CLUSTER_NAME", "LATCHKEY_CLUSTER_INTERFACE"})
+    void payarasOwnClusteringTakesNoLatchkeyClusterVariable(String variable) {
+        settings.put("LATCHKEY_DB_URL", POSTGRES);
+        settings.put(variable, Map.of("LATCHKEY_CLUSTER_PORT", "5901", "LATCHKEY_CLUSTER_NAME", "prod",
+                "LATCHKEY_CLUSTER_INTERFACE", "10.0.0.5").get(variable));
+        assertRefused(variable + " only applies with LATCHKEY_CLUSTER_MEMBERS; with --clustermode use Payara Micro's"
+                + " own flags (--startport, --clustername, --interfaces)", "--clusterMode", "kubernetes");
+    }
+
+    @Test
+    void withoutMembersTheOtherVariablesChangeNothing() throws Exception {
+        settings.putAll(Map.of("LATCHKEY_CLUSTER_PORT", "6000", "LATCHKEY_CLUSTER_NAME", "prod",
+                "LATCHKEY_CLUSTER_INTERFACE", "10.0.0.5"));
+        assertEquals(List.of("--port", "8080", "--nocluster"), plan("--port", "8080").arguments(PRE_BOOT));
+    }
+
     @Test
     void otherSettingsAreCheckedEvenWithoutMembers() {
         settings.put("LATCHKEY_CLUSTER_PORT", "59o1");
