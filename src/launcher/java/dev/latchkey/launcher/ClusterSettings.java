@@ -68,15 +68,17 @@ public final class ClusterSettings {
         private final List<String> userArguments;
         private final List<String> clusterArguments;
         private final boolean clustered;
+        private final boolean userClustering;
         private final String userPreBootFile;
         private final int port;
         private final String bindAddress;
 
-        Plan(List<String> userArguments, List<String> clusterArguments, boolean clustered, String userPreBootFile,
-                int port, String bindAddress) {
+        Plan(List<String> userArguments, List<String> clusterArguments, boolean clustered, boolean userClustering,
+                String userPreBootFile, int port, String bindAddress) {
             this.userArguments = List.copyOf(userArguments);
             this.clusterArguments = List.copyOf(clusterArguments);
             this.clustered = clustered;
+            this.userClustering = userClustering;
             this.userPreBootFile = userPreBootFile;
             this.port = port;
             this.bindAddress = bindAddress;
@@ -85,6 +87,14 @@ public final class ClusterSettings {
         /** True when LATCHKEY_CLUSTER_MEMBERS makes this node a cluster member. */
         public boolean clustered() {
             return clustered;
+        }
+
+        /**
+         * True when Payara Micro will cluster at all: through LATCHKEY_CLUSTER_MEMBERS, or through the user's own
+         * {@code --clustermode}/{@code --hzconfigfile}. Latchkey must then keep its revocations exact across nodes.
+         */
+        public boolean payaraClusters() {
+            return clustered || userClustering;
         }
 
         /** The cluster port this node must be able to bind (only meaningful when {@link #clustered()}). */
@@ -155,7 +165,7 @@ public final class ClusterSettings {
             }
             boolean noClusterGiven = args.stream().anyMatch(arg -> "--nocluster".equals(flagName(arg)));
             List<String> clusterArguments = userClustering || noClusterGiven ? List.of() : List.of("--nocluster");
-            return new Plan(args, clusterArguments, false, null, port, null);
+            return new Plan(args, clusterArguments, false, userClustering, null, port, null);
         }
 
         List<String> addresses = members(members);
@@ -186,7 +196,7 @@ public final class ClusterSettings {
             clusterArguments.addAll(List.of("--interfaces", bind.getHostAddress(),
                     "--hzPublicAddress", bind.getHostAddress()));
         }
-        return new Plan(userArguments, clusterArguments, true, userPreBootFile, port,
+        return new Plan(userArguments, clusterArguments, true, false, userPreBootFile, port,
                 bind == null ? null : bind.getHostAddress());
     }
 

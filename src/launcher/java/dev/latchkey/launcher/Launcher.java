@@ -21,6 +21,8 @@ import java.util.List;
 public final class Launcher {
 
     static final int REFUSED = 2;
+    /** Set when Payara Micro will cluster; read by the application as a MicroProfile Config property. */
+    static final String CLUSTERED_PROPERTY = "latchkey.clustered";
     private static final String PAYARA_MICRO = "fish.payara.micro.PayaraMicro";
 
     private Launcher() {
@@ -38,6 +40,11 @@ public final class Launcher {
                         System.setProperty("hazelcast.socket.bind.any", "false");
                     }
                 });
+            }
+            if (plan.payaraClusters()) {
+                // the application reads this (Settings.clustered()): with Payara's own discovery flags there is no
+                // LATCHKEY_CLUSTER_MEMBERS, yet the node is one of several and must keep revocations exact
+                System.setProperty(CLUSTERED_PROPERTY, "true");
             }
             arguments = plan.arguments(preBootFile(plan));
         } catch (ClusterSettings.Refusal refusal) {

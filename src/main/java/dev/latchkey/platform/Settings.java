@@ -42,6 +42,11 @@ public class Settings {
     @ConfigProperty(name = "LATCHKEY_CLUSTER_MEMBERS")
     Optional<String> clusterMembers;
 
+    /** Set by latchkey-micro.jar's launcher when Payara Micro clusters through its own discovery flags. */
+    @Inject
+    @ConfigProperty(name = "latchkey.clustered", defaultValue = "false")
+    boolean launcherClustered;
+
     @Inject
     @ConfigProperty(name = "LATCHKEY_DB_URL")
     Optional<String> databaseUrl;
@@ -84,9 +89,12 @@ public class Settings {
         return allowedOrigins;
     }
 
-    /** Whether this node is one of a cluster ({@code LATCHKEY_CLUSTER_MEMBERS} set; the launcher checked its form). */
+    /**
+     * Whether this node is one of a cluster: {@code LATCHKEY_CLUSTER_MEMBERS} is set (the launcher checked its
+     * form), or the launcher saw Payara's own discovery flags ({@code --clustermode dns:...}, {@code kubernetes}).
+     */
     public boolean clustered() {
-        return clusterMembers.filter(value -> !value.isBlank()).isPresent();
+        return launcherClustered || clusterMembers.filter(value -> !value.isBlank()).isPresent();
     }
 
     /** Whether the database is PostgreSQL (otherwise it is H2, embedded or given by URL). */

@@ -59,7 +59,17 @@ class ClusterSettingsTest {
         settings.put("LATCHKEY_DB_URL", POSTGRES);
         ClusterSettings.Plan plan = plan(flag, "dns:latchkey.internal:5900");
         assertFalse(plan.clustered());
+        assertTrue(plan.payaraClusters(), "Latchkey keeps revocations exact across Payara's own cluster too");
         assertEquals(List.of(flag, "dns:latchkey.internal:5900"), plan.arguments(PRE_BOOT));
+    }
+
+    @Test
+    void onlyClusteringMakesPayaraCluster() throws Exception {
+        assertFalse(plan("--port", "8080").payaraClusters());
+        assertFalse(plan("--startport", "6000").payaraClusters());
+        settings.put("LATCHKEY_DB_URL", POSTGRES);
+        settings.put("LATCHKEY_CLUSTER_MEMBERS", "127.0.0.1:5901,127.0.0.1:5902");
+        assertTrue(plan("--port", "8080").payaraClusters());
     }
 
     @ParameterizedTest
