@@ -2,6 +2,7 @@ package dev.latchkey.access.boundary;
 
 import dev.latchkey.tokens.control.ClientAccess;
 import dev.latchkey.tokens.control.ClientPrincipal;
+import dev.latchkey.tokens.control.TokenMeters;
 import dev.latchkey.tokens.control.TokenValidator;
 import dev.latchkey.tokens.control.Verdict;
 import dev.latchkey.platform.ErrorBodies;
@@ -41,12 +42,18 @@ public class ClientTokenFilter implements ContainerRequestFilter {
     @Inject
     ClientAccess access;
 
+    @Inject
+    TokenMeters meters;
+
+    private TokenMeters.Validations counts;
+
     /** The validator itself, fetched once: a call through the application-scoped bean's proxy costs a lookup. */
     private TokenValidator validator;
 
     @PostConstruct
     void init() {
         validator = access.validator();
+        counts = meters.validations(TokenMeters.Surface.REST);
     }
 
     @Override
@@ -56,6 +63,7 @@ public class ClientTokenFilter implements ContainerRequestFilter {
         }
         Verdict verdict = validator.validateCredential(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         ACCEPTED.set(verdict.principal()); // null when rejected
+        counts.count(verdict);
         if (!verdict.isAccepted()) {
             request.abortWith(ErrorBodies.response(verdict.failure().status(), verdict.failure().detail()));
         }
