@@ -39,7 +39,12 @@ final class Logs {
             "com.hazelcast.level=WARNING",
             "io.opentelemetry.level=WARNING",
             "org.glassfish.ha.level=WARNING",
-            "org.hibernate.validator.level=WARNING");
+            "org.hibernate.validator.level=WARNING",
+            "org.jboss.weld.level=WARNING",
+            "org.glassfish.soteria.level=WARNING",
+            "org.glassfish.tyrus.servlet.level=WARNING",
+            "org.eclipse.krazo.level=WARNING",
+            "fish.payara.microprofile.openapi.level=WARNING");
 
     private Logs() {
     }

@@ -54,6 +54,7 @@ class OperationsIT {
             Api api = new Api(base);
             try {
                 metricsCountTheTraffic(api, base);
+                openApiHasEveryContractPath(base);
                 shutdownDrains(api, base, process, log);
             } catch (Exception | AssertionError e) {
                 throw new AssertionError("the server printed:\n" + Files.readString(log), e);
@@ -122,6 +123,27 @@ class OperationsIT {
         assertTrue(after.contains("latchkey_websockets_open"), after);
         assertFalse(after.contains(client), "a client_id is a label");
         assertFalse(after.contains(token.substring(0, 30)), "a token is in the metrics");
+    }
+
+    /** Every path of the contract, with both bearer schemes and the validation table's texts. */
+    private static void openApiHasEveryContractPath(URL base) throws Exception {
+        HttpResponse<String> reply = HTTP.send(HttpRequest.newBuilder(URI.create(base + "openapi"))
+                .header("Accept", "application/json").timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, reply.statusCode());
+        jakarta.json.JsonObject document = LiveSocket.parse(reply.body());
+        jakarta.json.JsonObject paths = document.getJsonObject("paths");
+        for (String path : List.of("generate_access_token", "revoke_token", "revoke_client_tokens", "introspect",
+                "client_tokens", "client_messages", "client_api", "client_ws", "admin/orgs",
+                "admin/orgs/{org_id}/api_keys", "admin/api_keys/{key_id}", "admin/signing_keys/rotate")) {
+            assertTrue(paths.containsKey("/api/v1/" + path), () -> "/openapi lacks /api/v1/" + path);
+        }
+        jakarta.json.JsonObject schemes = document.getJsonObject("components").getJsonObject("securitySchemes");
+        assertEquals("bearer", schemes.getJsonObject("orgKey").getString("scheme"));
+        assertEquals("JWT", schemes.getJsonObject("clientToken").getString("bearerFormat"));
+        for (dev.latchkey.tokens.control.TokenFailure failure : dev.latchkey.tokens.control.TokenFailure.values()) {
+            assertTrue(reply.body().contains(failure.detail()), () -> "/openapi lacks " + failure.detail());
+        }
     }
 
     private static void shutdownDrains(Api api, URL base, Process process, Path log) throws Exception {
