@@ -2,5 +2,26 @@
  * The client transports: the REST token filter and {@code /client_api}, CORS, the {@code /client_ws} handshake
  * and endpoint, the live connections that keep a WebSocket authorized after its handshake, and the org's pushes
  * to them. Every credential goes through the one validator of the {@code tokens} feature.
+ *
+ * <p>The hot path is the authenticated {@code GET /api/v1/client_api}; its decisions, measured with
+ * {@code bench/load.sh} and JMH ({@code docs/performance.md}):
+ * <ul>
+ *   <li>D1: the accepted client reaches the resources through a thread-local that the pre-matching
+ *       {@code ClientTokenFilter} sets on every client path (filter and resource run on the same container
+ *       thread; no client resource is asynchronous). Why: {@code @Context SecurityContext} or an injected
+ *       {@code HttpServletRequest} cost a per-request lookup (1.5 to 3 µs). The org and admin endpoints, which are
+ *       not the hot path, use the standard {@code SecurityContext} ({@code platform.BearerSecurityContext}).</li>
+ *   <li>D2: {@code ClientApiResource} is {@code @Vetoed} for CDI and a Jersey {@code @Singleton}. Why: as a CDI
+ *       bean Jersey fetched it per request through an HK2 lookup and Weld's proxy; without a scope it was created
+ *       per request (about 12 µs). Rejected: {@code @ApplicationScoped}. Cost: it takes its clock from
+ *       {@code CDI.current()} once, since CDI injects nothing into it.</li>
+ *   <li>D3: the session answer is UTF-8 bytes, not a {@code String}. Why: Jersey writes a {@code String}
+ *       through a new writer and charset encoder per response (about 1 µs).</li>
+ *   <li>D4: filters fetch the validator from {@code ClientAccess} once, at creation. Why: a call through an
+ *       application-scoped bean's proxy costs a lookup per request.</li>
+ *   <li>D5: the client API builds no tracing span ({@code mp.opentracing.server.skip-pattern} in
+ *       {@code META-INF/microprofile-config.properties}). Why: Payara's Telemetry builds and discards one per
+ *       JAX-RS request while OpenTelemetry is off (about 2 µs).</li>
+ * </ul>
  */
 package dev.latchkey.access;

@@ -96,7 +96,7 @@ public final class JsonBodies {
 
     /**
      * A required JSON integer within [min, max]. Strings, booleans and numbers with a fraction
-     * ({@code 1.5}, {@code 60.0}) are refused: the JSON type is part of the contract.
+     * ({@code 1.5}, {@code 60.0}) are refused: the JSON type is part of the API.
      */
     public static long requiredInteger(JsonObject body, String field, long min, long max) {
         JsonValue value = body.get(field);

@@ -8,25 +8,24 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * Brings the database schema to the current version before anything else touches it.
- * Migrations are versioned SQL files under {@code db/migration}, applied once each, in order,
- * and recorded in {@code latchkey_schema_version}; the schema is never dropped or re-created.
- * The SQL is plain enough to run unchanged on H2 and PostgreSQL.
+ * Brings the database schema to the current version before anything else touches it: Flyway applies the
+ * versioned SQL files under {@code db/migration} once each, in order, recorded in {@code flyway_schema_history};
+ * nothing is ever dropped. The SQL runs unchanged on H2 and PostgreSQL.
+ *
+ * <p>A database created before Flyway (by Latchkey 0.1, whose own table {@code latchkey_schema_version} says which
+ * files it applied) is baselined at that version first, so its data is kept and only newer files run. On
+ * PostgreSQL the whole step runs under the {@link StartupLock}, so nodes starting together migrate once.
  */
 @DataSourceDefinition(
         name = SchemaMigrations.DATA_SOURCE,
@@ -47,11 +46,10 @@ public class SchemaMigrations {
 
     public static final String DATA_SOURCE = "java:app/jdbc/latchkey";
 
-    /** Every migration, oldest first. Add new files at the end; never edit one that has shipped. */
-    static final List<String> MIGRATIONS = List.of("V1__initial_schema.sql", "V2__cluster_lease.sql");
+    /** The table in which Latchkey 0.1 recorded the migrations it applied, before Flyway. */
+    static final String LEGACY_TABLE = "latchkey_schema_version";
 
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class.getName());
-    private static final String VERSION_TABLE = "latchkey_schema_version";
 
     @Resource(lookup = DATA_SOURCE)
     DataSource dataSource;
@@ -68,100 +66,48 @@ public class SchemaMigrations {
             throw new IllegalStateException("Clustering needs PostgreSQL: LATCHKEY_CLUSTER_MEMBERS is set, "
                     + "so set LATCHKEY_DB_URL to a jdbc:postgresql: URL");
         }
-        try (Connection connection = dataSource.getConnection()) {
-            startupLock.hold(connection);
+        try (Connection lock = dataSource.getConnection()) {
+            startupLock.hold(lock);
             try {
-                connection.setAutoCommit(false);
-                createVersionTable(connection);
-                int current = currentVersion(connection);
-                for (int version = current + 1; version <= MIGRATIONS.size(); version++) {
-                    apply(connection, version, MIGRATIONS.get(version - 1));
-                }
+                Optional<Integer> legacy = legacyVersion(lock);
+                Flyway flyway = Flyway.configure(SchemaMigrations.class.getClassLoader())
+                        .dataSource(dataSource)
+                        .locations("classpath:db/migration")
+                        .baselineVersion(String.valueOf(legacy.orElse(0)))
+                        .baselineDescription("applied by Latchkey 0.1 (" + LEGACY_TABLE + ")")
+                        .baselineOnMigrate(legacy.isPresent())
+                        .load();
+                MigrateResult result = flyway.migrate();
+                LOG.info(() -> "Database schema at version " + result.targetSchemaVersion + " ("
+                        + result.migrationsExecuted + " migrations applied now)");
             } finally {
-                connection.setAutoCommit(true);
-                startupLock.release(connection);
+                startupLock.release(lock);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Database schema migration failed: " + e.getMessage(), e);
         }
     }
 
-    private void createVersionTable(Connection connection) throws SQLException {
-        DatabaseMetaData meta = connection.getMetaData();
-        boolean exists;
-        try (ResultSet tables = meta.getTables(null, null, "%", new String[] {"TABLE"})) {
-            exists = false;
-            while (tables.next()) {
-                exists |= VERSION_TABLE.equalsIgnoreCase(tables.getString("TABLE_NAME"));
-            }
+    /** The last version Latchkey 0.1 applied, when its table exists and Flyway's does not yet. */
+    private static Optional<Integer> legacyVersion(Connection connection) throws SQLException {
+        if (!hasTable(connection, LEGACY_TABLE) || hasTable(connection, "flyway_schema_history")) {
+            return Optional.empty();
         }
-        if (!exists) {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TABLE " + VERSION_TABLE
-                        + " (version INTEGER PRIMARY KEY, script VARCHAR(255) NOT NULL, applied_at BIGINT NOT NULL)");
-            }
-            connection.commit();
-        }
-    }
-
-    private int currentVersion(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT MAX(version) FROM " + VERSION_TABLE)) {
+             ResultSet result = statement.executeQuery("SELECT MAX(version) FROM " + LEGACY_TABLE)) {
             result.next();
-            return result.getInt(1);
+            return Optional.of(result.getInt(1));
         }
     }
 
-    private void apply(Connection connection, int version, String script) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            for (String sql : statements(read(script))) {
-                statement.execute(sql);
-            }
-            try (PreparedStatement record = connection.prepareStatement(
-                    "INSERT INTO " + VERSION_TABLE + " (version, script, applied_at) VALUES (?, ?, ?)")) {
-                record.setInt(1, version);
-                record.setString(2, script);
-                record.setLong(3, System.currentTimeMillis());
-                record.executeUpdate();
-            }
-            connection.commit();
-            LOG.info(() -> "Applied database migration " + script);
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        }
-    }
-
-    /** Splits a script into statements: each ends with a semicolon at the end of a line; "--" lines are comments. */
-    static List<String> statements(String script) {
-        StringBuilder current = new StringBuilder();
-        java.util.ArrayList<String> result = new java.util.ArrayList<>();
-        for (String line : script.split("\n")) {
-            String trimmed = line.strip();
-            if (trimmed.isEmpty() || trimmed.startsWith("--")) {
-                continue;
-            }
-            current.append(trimmed).append(' ');
-            if (trimmed.endsWith(";")) {
-                String sql = current.toString().strip();
-                result.add(sql.substring(0, sql.length() - 1));
-                current.setLength(0);
+    private static boolean hasTable(Connection connection, String name) throws SQLException {
+        try (ResultSet tables = connection.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+            while (tables.next()) {
+                if (name.equalsIgnoreCase(tables.getString("TABLE_NAME"))) {
+                    return true;
+                }
             }
         }
-        if (!current.toString().isBlank()) {
-            result.add(current.toString().strip());
-        }
-        return result;
-    }
-
-    private static String read(String script) {
-        try (InputStream in = SchemaMigrations.class.getResourceAsStream("/db/migration/" + script)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing migration " + script);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return false;
     }
 }

@@ -6,7 +6,7 @@ import jakarta.inject.Inject;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Every configuration value of the contract's section 5, read once through MicroProfile Config. */
+/** Every configuration value (the README's configuration table), read once through MicroProfile Config. */
 @ApplicationScoped
 public class Settings {
 

@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Every row of the contract's validation table over real HTTP, with its exact status, text and header. */
+/** Every row of the validation table ({@code TokenFailure}) over real HTTP, with its exact status, text and header. */
 class ClientValidationIT extends BlackBoxTest {
 
     private static final String CLIENT_API = "api/v1/client_api";
@@ -201,12 +201,12 @@ class ClientValidationIT extends BlackBoxTest {
     void checksRunInTheTableOrder() {
         String token = api.mintToken(Api.uniqueClient(), 60);
         String kid = ForgedTokens.kid(token);
-        // revoked (row 7) and another client (row 9): the revocation decides
+        // revoked (REVOKED) and another client (CLIENT_MISMATCH): the revocation decides
         String tokenId = ForgedTokens.payload(token).getString("token_id");
         api.revoke(token);
         String otherClient = ForgedTokens.sign(kid, ForgedTokens.claims("other", tokenId, ForgedTokens.nowSeconds() + 600));
         api.get(CLIENT_API, bearer(otherClient)).assertError(401, "Token has been revoked");
-        // JWT expired (row 5) and unknown (row 6): the expiry decides, before the database is asked
+        // JWT expired (JWT_EXPIRED) and unknown (NOT_IN_DATABASE): the expiry decides, before the database is asked
         String expiredUnknown = ForgedTokens.sign(kid, ForgedTokens.claims("c", UUID.randomUUID().toString(),
                 ForgedTokens.nowSeconds() - 5));
         api.get(CLIENT_API, bearer(expiredUnknown)).assertError(401, "Token has expired");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * PostgreSQL stops in the middle of a run: validation that needs the database answers exactly the contract's
+ * PostgreSQL stops in the middle of a run: validation that needs the database answers exactly the
  * 500 (a row read within the token-state cache's freshness window still answers from memory, and a token
  * revoked before the outage is never accepted), org endpoints a JSON 500, nothing hangs, and when the database is back the service recovers by itself.
  * Runs in the PostgreSQL execution only, where the test owns the cluster.

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The contract's rows 1 and 2: a credential must be present, then "Bearer", one space and a token. */
+/** The first two checks of every credential: it must be present, then "Bearer", one space and a token. */
 class BearerCredentialsTest {
 
     /** BearerCredentials is a static utility; its one operation is the unit under test. */

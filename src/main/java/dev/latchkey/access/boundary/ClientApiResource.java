@@ -20,17 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 /**
- * The client REST API; every request here already passed {@link ClientTokenFilter}. One instance serves every
- * request (it holds no request state), and Jersey fetches it for every request, so how it is managed is on the hot
- * path (measured, {@code docs/performance.md}):
- * <ul>
- * <li>as a CDI bean, {@code @ApplicationScoped}: an HK2 lookup, Jersey's CDI supplier and Weld's client proxy;</li>
- * <li>as a CDI bean without scope: created through CDI for every request (about 12 µs);</li>
- * <li>here, {@code @Vetoed} for CDI and {@code @Singleton} for Jersey: Jersey's own injection manager keeps the one
- * instance, the shortest lookup short of the deprecated {@code Application.getSingletons()}.</li>
- * </ul>
- * Not being a CDI bean, it gets nothing injected by CDI: it takes the service's clock from CDI once, when Jersey
- * creates it.
+ * The client REST API: {@code GET /client_api} answers the caller's session; every request here already passed
+ * {@link ClientTokenFilter}. One Jersey singleton, not a CDI bean (decision D2 in the {@code access} package).
  */
 @Vetoed
 @Singleton
@@ -42,11 +33,7 @@ public class ClientApiResource {
 
     private final Clock clock = CDI.current().select(Clock.class).get();
 
-    /**
-     * The caller's session: what a client needs to refresh before expiry. Answered as UTF-8 bytes rather than a
-     * {@code String}: Jersey writes a {@code String} through a new {@code OutputStreamWriter} and charset encoder
-     * for every response, and bytes are copied as they are (about 1 µs less per request, profiled).
-     */
+    /** The caller's session: what a client needs to refresh before expiry, as UTF-8 bytes (decision D3). */
     @GET
     @Operation(summary = "The caller's session: what a client needs to refresh before expiry")
     @APIResponse(responseCode = "200", description = "The session",

@@ -30,13 +30,7 @@ import jakarta.ws.rs.ext.Provider;
 public class ClientTokenFilter implements ContainerRequestFilter {
 
     static final String CLIENT_ROOT = "client_api";
-    /**
-     * The client this thread's current request was accepted for, handed to the client resources. The filter and
-     * the resource method run on the same container thread (no client resource is asynchronous), and the filter
-     * sets this on every client path before anything else, so a resource never sees another request's client.
-     * A thread-local rather than {@code @Context SecurityContext} or an injected {@code HttpServletRequest}: both
-     * cost a per-request lookup (1.5 to 3 µs, measured) on the one path that has to cost almost nothing.
-     */
+    /** The client this thread's current request was accepted for (decision D1 in the {@code access} package). */
     private static final ThreadLocal<ClientPrincipal> ACCEPTED = new ThreadLocal<>();
 
     @Inject
@@ -45,9 +39,10 @@ public class ClientTokenFilter implements ContainerRequestFilter {
     @Inject
     TokenMeters meters;
 
+    /** This filter's validation counters, resolved once: a count is an array index and a LongAdder add. */
     private TokenMeters.Validations counts;
 
-    /** The validator itself, fetched once: a call through the application-scoped bean's proxy costs a lookup. */
+    /** The validator itself, fetched once (decision D4). */
     private TokenValidator validator;
 
     @PostConstruct

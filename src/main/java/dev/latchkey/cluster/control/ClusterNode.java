@@ -114,7 +114,7 @@ public class ClusterNode {
             return;
         }
         try {
-            bus = new HazelcastBus(this::receive);
+            bus = new HazelcastBus();
         } catch (NamingException e) {
             throw new IllegalStateException("LATCHKEY_CLUSTER_MEMBERS is set, but Payara's Hazelcast "
                     + "(JNDI payara/Hazelcast) is not available: " + e.getMessage(), e);
@@ -122,6 +122,7 @@ public class ClusterNode {
         nodeId = bus.localId();
         lease.require(this::renew);
         renew();
+        bus.listen(this::receive);
         renewals = executor.scheduleWithFixedDelay(this::renewQuietly,
                 RENEW_EVERY_MILLIS, RENEW_EVERY_MILLIS, TimeUnit.MILLISECONDS);
         purges = executor.scheduleWithFixedDelay(this::purgeQuietly, 1, 10, TimeUnit.MINUTES);
@@ -142,7 +143,11 @@ public class ClusterNode {
         }
         renewals.cancel(false);
         purges.cancel(false);
-        bus.close();
+        try {
+            bus.close();
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "The cluster topic was already closed: " + e);
+        }
         try (Connection connection = autoCommit()) {
             LeaseStore.release(connection, nodeId);
         } catch (SQLException e) {
@@ -301,6 +306,14 @@ public class ClusterNode {
             LOG.warning("Ignored a cluster message that is not a JSON object");
             return;
         }
+        try {
+            dispatch(message);
+        } catch (RuntimeException e) {
+            LOG.warning("Ignored a malformed cluster message: " + e);
+        }
+    }
+
+    private void dispatch(JsonObject message) {
         String from = message.getString("from", "");
         if (from.equals(nodeId)) {
             return;

@@ -22,11 +22,15 @@ final class HazelcastBus {
 
     private final HazelcastInstance hazelcast;
     private final ITopic<String> topic;
-    private final UUID listener;
+    private UUID listener;
 
-    HazelcastBus(Consumer<String> receiver) throws NamingException {
+    HazelcastBus() throws NamingException {
         hazelcast = InitialContext.doLookup("payara/Hazelcast");
         topic = hazelcast.getTopic(TOPIC);
+    }
+
+    /** Hands every message of the topic to {@code receiver}, on Hazelcast's event thread. */
+    void listen(Consumer<String> receiver) {
         listener = topic.addMessageListener(message -> receiver.accept(message.getMessageObject()));
     }
 
@@ -50,6 +54,8 @@ final class HazelcastBus {
     }
 
     void close() {
-        topic.removeMessageListener(listener);
+        if (listener != null) {
+            topic.removeMessageListener(listener);
+        }
     }
 }

@@ -44,7 +44,7 @@ import java.io.StringReader;
 import java.util.List;
 import java.util.logging.Logger;
 
-/** The organization endpoints of the contract's section 1, all behind an org API key. */
+/** The organization endpoints (mint, revoke, introspect, list), all behind an org API key. */
 @Path("")
 @OrgAuthenticated
 @Produces(MediaType.APPLICATION_JSON)

@@ -61,7 +61,7 @@ public final class JwtCodec {
     public JwtCodec(Supplier<KeyRing> keys, Function<String, Key> unknownKid) {
         this.keys = keys;
         this.consumer = new JwtConsumerBuilder()
-                .setSkipAllValidators() // claims are checked below, in the contract's order
+                .setSkipAllValidators() // claims are checked below, in the table's order
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256)
                 .setVerificationKeyResolver((jws, nesting) -> {
                     String kid = jws.getKeyIdHeaderValue();
@@ -117,7 +117,7 @@ public final class JwtCodec {
         }
     }
 
-    /** Checks the table's rows 3 and 4: shape, algorithm, kid, signature, issuer, then the required claims. */
+    /** Decides {@link TokenFailure#INVALID_FORMAT} (shape, algorithm, kid, signature, issuer), then {@link TokenFailure#MISSING_FIELDS}. */
     public Decoded decode(String token) {
         if (token == null) {
             return Decoded.BAD_FORMAT;

@@ -3,8 +3,9 @@ package dev.latchkey.tokens.control;
 import dev.latchkey.platform.BearerCredentials;
 
 /**
- * The contract's validation table: every way a client credential can fail, in the order the checks run,
- * each with its HTTP status and exact detail text. REST and the WebSocket handshake answer with these.
+ * The validation table: every way a client credential can fail, one constant per row, in the order the checks run,
+ * each with its HTTP status and exact detail text (the README's "Errors" section prints the same table). REST, the
+ * WebSocket handshake and reauth answer with these; tests and docs name a row by its constant.
  */
 public enum TokenFailure {
     MISSING_CREDENTIAL(401, BearerCredentials.Problem.MISSING.detail()),

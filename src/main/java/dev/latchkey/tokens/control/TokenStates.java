@@ -14,7 +14,7 @@ import java.util.Optional;
  * Revoked rows are kept (revocation is final); absent rows are not.
  *
  * <p>The freshness window ({@link CacheLease#freshFor()}) bounds what a database outage can do: a row younger than
- * the window answers from memory; an older one needs the database, and a database failure is the contract's 500.
+ * the window answers from memory; an older one needs the database, and a database failure is {@link TokenFailure#INTERNAL_ERROR}.
  * Another node's revocations reach this memory through the cluster's change log, under the {@link CacheLease}.
  * A row revoked on this node is never answered as valid, outage or not.
  */

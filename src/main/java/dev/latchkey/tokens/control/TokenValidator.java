@@ -7,7 +7,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one validator behind every client credential, REST and WebSocket alike. It runs the contract's table
+ * The one validator behind every client credential, REST and WebSocket alike. It runs the validation table ({@link TokenFailure})
  * in order and stops at the first failing check: format, required fields, JWT expiry, then the database
  * (exists, not revoked, database expiry, same client). Logs name the token_id and the reason, never the token.
  */
@@ -25,7 +25,7 @@ public final class TokenValidator {
         this.clock = clock;
     }
 
-    /** Validates a credential text such as {@code "Bearer eyJ..."} (rows 1 to 9). */
+    /** Validates a credential text such as {@code "Bearer eyJ..."}: every {@link TokenFailure} in order. */
     public Verdict validateCredential(String credential) {
         BearerCredentials.Extracted extracted = BearerCredentials.extract(credential);
         if (extracted.problem() != null) {
@@ -35,7 +35,7 @@ public final class TokenValidator {
         return validateToken(extracted.token());
     }
 
-    /** Validates a bare token (rows 3 to 9), as sent in a WebSocket reauth message or to introspect. */
+    /** Validates a bare token (from {@link TokenFailure#INVALID_FORMAT} on), as sent in a WebSocket reauth message or to introspect. */
     public Verdict validateToken(String token) {
         JwtCodec.Decoded decoded = codec.decode(token);
         switch (decoded.outcome()) {

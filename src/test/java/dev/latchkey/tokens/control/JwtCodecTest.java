@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The contract's rows 3 and 4 as the codec reads them, and the tokens it writes. */
+/** {@link TokenFailure#INVALID_FORMAT} and {@link TokenFailure#MISSING_FIELDS} as the codec decides them, and the tokens it writes. */
 class JwtCodecTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -214,7 +214,7 @@ class JwtCodecTest {
         assertEquals(Outcome.BAD_FORMAT, cut.decode(null).outcome());
     }
 
-    // --- row 3: shape -----------------------------------------------------------------------------
+    // --- INVALID_FORMAT: shape --------------------------------------------------------------------------
 
     @ParameterizedTest
     @ValueSource(strings = {"=", "==", " ", "!!", "\n", "."})
@@ -339,7 +339,7 @@ class JwtCodecTest {
         throw new IllegalStateException("no token of length " + length);
     }
 
-    // --- row 3: algorithm, kid, signature, issuer ---------------------------------------------
+    // --- INVALID_FORMAT: algorithm, kid, signature, issuer ------------------------------------------
 
     @ParameterizedTest
     @ValueSource(strings = {"none", "None", "NONE", "nOnE"})
@@ -469,7 +469,7 @@ class JwtCodecTest {
         assertBadFormat(hs256(KID, "{\"iss\":\"other\"}", key));
     }
 
-    // --- row 4: required claims ----------------------------------------------------------------
+    // --- MISSING_FIELDS: required claims -------------------------------------------------------------
 
     @Test
     void missingClientIdIsMissingFields() {

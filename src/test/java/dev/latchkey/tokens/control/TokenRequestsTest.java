@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The org endpoints' input rules (contract section 1). TokenRequests and JsonBodies are static utilities, so the
+ * The org endpoints' input rules. TokenRequests and JsonBodies are static utilities, so the
  * unit under test is called through their static functions.
  */
 class TokenRequestsTest {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The contract's validation table (section 2), row by row, in order. */
+/** The validation table ({@link TokenFailure}), row by row, in order. */
 class TokenValidatorTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -104,7 +104,7 @@ class TokenValidatorTest {
         assertEquals(detail, failure.detail(), failure.name() + " detail");
     }
 
-    // --- rows 1 to 9, in order ------------------------------------------------------------------
+    // --- every TokenFailure, in order ---------------------------------------------------------------
 
     @ParameterizedTest
     @ValueSource(strings = {"", "  "})
