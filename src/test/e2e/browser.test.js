@@ -344,6 +344,11 @@ describe("the org console", () => {
       await page.locator("#mint-result").getByText("Minted token").waitFor();
       tokensSeen.push(await page.inputValue("#token"));
       await page.fill("#revoke-all-reason", "account closed");
+      // the console asks first: dismissed, nothing is revoked; accepted, every token of the client is
+      page.once("dialog", (dialog) => dialog.dismiss());
+      await page.click("#revoke-all");
+      await page.locator("#list-result").getByText("Nothing revoked.").waitFor();
+      page.once("dialog", (dialog) => dialog.accept());
       await page.click("#revoke-all");
       await page.locator("#list-result").getByText("All tokens for client successfully revoked: 1 revoked.").waitFor();
       assert.equal(await page.locator("#tokens tbody tr").count(), 2);

@@ -232,6 +232,10 @@ $("revoke-all").addEventListener("click", () => {
   run(box, async () => {
     const client = $("list-client").value;
     if (!client) throw new Error("Enter the client_id above first.");
+    if (!window.confirm(`Revoke every token of client ${client}? Its open connections close at once.`)) {
+      show(box, true, "Nothing revoked.");
+      return;
+    }
     const reason = $("revoke-all-reason").value.trim();
     const answer = await call("POST", "revoke_client_tokens", { client_id: client, ...(reason ? { reason } : {}) });
     await listTokens(false);

@@ -52,6 +52,17 @@ public final class Launcher {
             System.exit(REFUSED);
             return;
         }
+        boolean clustered;
+        try {
+            clustered = ClusterSettings.plan(List.of(args), Launcher::setting, Launcher::isLocal).payaraClusters();
+            arguments = Logs.arguments(arguments, Launcher::setting);
+        } catch (ClusterSettings.Refusal refusal) {
+            System.err.println(refusal.getMessage());
+            System.exit(REFUSED);
+            return;
+        }
+        Banner.print(List.of(args), Launcher::setting, clustered);
+        Shutdown.handleSignals();
         try {
             Class.forName(PAYARA_MICRO).getMethod("main", String[].class)
                     .invoke(null, (Object) arguments.toArray(String[]::new));

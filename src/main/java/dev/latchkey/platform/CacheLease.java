@@ -72,6 +72,11 @@ public class CacheLease {
         }
     }
 
+    /** Whether the cluster feature has taken the lease over ({@link #require}): the node has joined its cluster. */
+    public boolean isRequired() {
+        return renewal != null;
+    }
+
     /** Whether memory may answer right now, without renewing (for readiness and tests). */
     public boolean isHeld() {
         return renewal == null || System.nanoTime() - heldUntilNanos < 0;

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.eclipse.microprofile.metrics.Counter;
 
 /**
  * Database rows kept in memory for a short while, and never stale on this node: once {@link #invalidate} or
@@ -44,6 +45,8 @@ public final class FreshCache<K, V> {
     private final Cache<K, V> rows;
     private final AtomicLong epoch = new AtomicLong();
     private final ReentrantReadWriteLock storing = new ReentrantReadWriteLock();
+    private Counter hits = Meters.none().counter("none", "none");
+    private Counter misses = hits;
 
     public FreshCache(int maxEntries, Duration freshFor, Ticker ticker) {
         this.rows = Caffeine.newBuilder()
@@ -54,12 +57,21 @@ public final class FreshCache<K, V> {
                 .build();
     }
 
+    /** Counts lookups answered from memory ({@code hits}) and from the database ({@code misses}); call before use. */
+    public FreshCache<K, V> metered(Counter hits, Counter misses) {
+        this.hits = hits;
+        this.misses = misses;
+        return this;
+    }
+
     /** The row for this key: from memory when fresh, otherwise from {@code database} (whose failures propagate). */
     public Optional<V> get(K key, Function<K, Optional<V>> database) {
         V cached = rows.getIfPresent(key);
         if (cached != null) {
+            hits.inc();
             return Optional.of(cached);
         }
+        misses.inc();
         long before = epoch.get();
         Optional<V> read = database.apply(key);
         read.ifPresent(row -> store(key, row, before));

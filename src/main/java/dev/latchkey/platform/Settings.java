@@ -51,6 +51,10 @@ public class Settings {
     @ConfigProperty(name = "LATCHKEY_DB_URL")
     Optional<String> databaseUrl;
 
+    @Inject
+    @ConfigProperty(name = "LATCHKEY_ACCESS_LOG", defaultValue = "on")
+    String accessLog;
+
     private AllowedOrigins allowedOrigins;
 
     @PostConstruct
@@ -95,6 +99,12 @@ public class Settings {
      */
     public boolean clustered() {
         return launcherClustered || clusterMembers.filter(value -> !value.isBlank()).isPresent();
+    }
+
+    /** The access log is on unless {@code LATCHKEY_ACCESS_LOG} is {@code off} (or {@code false}, {@code 0}). */
+    public boolean accessLog() {
+        String value = accessLog.trim().toLowerCase(java.util.Locale.ROOT);
+        return !(value.equals("off") || value.equals("false") || value.equals("0"));
     }
 
     /** Whether the database is PostgreSQL (otherwise it is H2, embedded or given by URL). */

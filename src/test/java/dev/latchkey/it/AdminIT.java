@@ -18,6 +18,22 @@ import org.junit.jupiter.api.Test;
 class AdminIT extends BlackBoxTest {
 
     @Test
+    void organizationsAreListedWithoutKeysDefaultIncluded() {
+        JsonObject created = api.createOrg();
+        api.get("api/v1/admin/orgs", bearer(ORG_KEY)).assertError(401, "Invalid admin key");
+        Api.Reply reply = api.get("api/v1/admin/orgs", bearer(ADMIN_KEY));
+        assertEquals(200, reply.status(), reply.body());
+        JsonArray orgs = reply.json().getJsonArray("orgs");
+        JsonObject listed = orgs.getValuesAs(JsonObject.class).stream()
+                .filter(org -> org.getString("org_id").equals(created.getString("org_id"))).findFirst().orElseThrow();
+        assertEquals(Set.of("org_id", "name", "created_at"), listed.keySet());
+        assertEquals(created.getString("name"), listed.getString("name"));
+        assertTrue(orgs.getValuesAs(JsonObject.class).stream().anyMatch(org -> org.getString("name").equals("default")),
+                "the default organization's org_id is discoverable");
+        assertFalse(reply.body().contains("fl-"), "no key in the listing");
+    }
+
+    @Test
     void adminEndpointsRefuseEveryOtherCredential() {
         String token = api.mintToken(Api.uniqueClient(), 60);
         String name = "never-" + UUID.randomUUID();

@@ -1,5 +1,11 @@
 package dev.latchkey.access.boundary;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.latchkey.tokens.control.ClientPrincipal;
 import dev.latchkey.platform.JsonText;
 import dev.latchkey.platform.Timestamps;
@@ -21,12 +27,19 @@ import java.time.Clock;
 @Singleton
 @Path(ClientTokenFilter.CLIENT_ROOT)
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "clients")
+@SecurityRequirement(name = "clientToken")
 public class ClientApiResource {
 
     private final Clock clock = CDI.current().select(Clock.class).get();
 
     /** The caller's session: what a client needs to refresh before expiry, as UTF-8 bytes (decision D3). */
     @GET
+    @Operation(summary = "The caller's session: what a client needs to refresh before expiry")
+    @APIResponse(responseCode = "200", description = "The session",
+            content = @Content(mediaType = "application/json", example = "{\"client_id\": \"user-42\", \"token_id\": \"...\", \"issued_at\": \"...\", \"expires_at\": \"...\", \"expires_in\": 3599}"))
+    @APIResponse(responseCode = "401", ref = "ClientUnauthorized")
+    @APIResponse(responseCode = "500", ref = "ValidationError")
     public byte[] session() {
         ClientPrincipal client = ClientTokenFilter.acceptedClient();
         long remainingMillis = Math.max(0, client.expiresAt() - clock.millis());

@@ -1,5 +1,11 @@
 package dev.latchkey.access.boundary;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.access.control.ClientMessage;
@@ -27,6 +33,8 @@ import java.util.logging.Logger;
 @Path("client_messages")
 @OrgAuthenticated
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "tokens")
+@SecurityRequirement(name = "orgKey")
 public class ClientMessagesResource {
 
     private static final Logger LOG = Logger.getLogger(ClientMessagesResource.class.getName());
@@ -39,7 +47,12 @@ public class ClientMessagesResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public JsonObject push(InputStream body) {
+    @Operation(summary = "Push a message to every open /client_ws connection of a client, on every node")
+    @APIResponse(responseCode = "200", description = "How many connections it was handed to",
+            content = @Content(mediaType = "application/json", example = "{\"delivered\": 1}"))
+    @APIResponse(responseCode = "401", ref = "OrgUnauthorized")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    public JsonObject push(@RequestBody(required = true, content = @Content(mediaType = "application/json", example = "{\"client_id\": \"user-42\", \"data\": {\"text\": \"hello\"}}")) InputStream body) {
         ClientMessage message = ClientMessage.from(JsonBodies.readObject(body));
         String orgId = ((OrgPrincipal) security.getUserPrincipal()).orgId();
         ClientPush push = new ClientPush(orgId, message.clientId(), message.data());

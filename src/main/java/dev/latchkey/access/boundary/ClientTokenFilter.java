@@ -2,6 +2,7 @@ package dev.latchkey.access.boundary;
 
 import dev.latchkey.tokens.control.ClientAccess;
 import dev.latchkey.tokens.control.ClientPrincipal;
+import dev.latchkey.tokens.control.TokenMeters;
 import dev.latchkey.tokens.control.TokenValidator;
 import dev.latchkey.tokens.control.Verdict;
 import dev.latchkey.platform.ErrorBodies;
@@ -35,12 +36,19 @@ public class ClientTokenFilter implements ContainerRequestFilter {
     @Inject
     ClientAccess access;
 
+    @Inject
+    TokenMeters meters;
+
+    /** This filter's validation counters, resolved once: a count is an array index and a LongAdder add. */
+    private TokenMeters.Validations counts;
+
     /** The validator itself, fetched once (decision D4). */
     private TokenValidator validator;
 
     @PostConstruct
     void init() {
         validator = access.validator();
+        counts = meters.validations(TokenMeters.Surface.REST);
     }
 
     @Override
@@ -50,6 +58,7 @@ public class ClientTokenFilter implements ContainerRequestFilter {
         }
         Verdict verdict = validator.validateCredential(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         ACCEPTED.set(verdict.principal()); // null when rejected
+        counts.count(verdict);
         if (!verdict.isAccepted()) {
             request.abortWith(ErrorBodies.response(verdict.failure().status(), verdict.failure().detail()));
         }

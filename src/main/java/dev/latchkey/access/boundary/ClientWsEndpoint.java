@@ -67,7 +67,8 @@ public class ClientWsEndpoint {
     }
 
     @OnClose
-    public void close() {
+    public void close(CloseReason reason) {
+        sockets.meters().closed(reason.getCloseCode().getCode());
         if (connection != null) {
             sockets.connections().closed(connection);
         }

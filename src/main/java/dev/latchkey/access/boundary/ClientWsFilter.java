@@ -3,6 +3,7 @@ package dev.latchkey.access.boundary;
 import dev.latchkey.tokens.control.ClientAccess;
 import dev.latchkey.tokens.control.ClientPrincipal;
 import dev.latchkey.access.control.HandshakeCredentials;
+import dev.latchkey.tokens.control.TokenMeters;
 import dev.latchkey.tokens.control.Verdict;
 import dev.latchkey.platform.ErrorBodies;
 import dev.latchkey.platform.Settings;
@@ -30,6 +31,9 @@ import java.security.Principal;
 @WebFilter(filterName = "ClientWsFilter", urlPatterns = ClientWsEndpoint.PATH + "/*", asyncSupported = true)
 public class ClientWsFilter extends HttpFilter {
 
+    @Inject
+    TokenMeters meters;
+
     static final String ORIGIN_NOT_ALLOWED = "Origin not allowed";
 
     @Inject
@@ -48,6 +52,7 @@ public class ClientWsFilter extends HttpFilter {
         String credential = HandshakeCredentials.choose(
                 request.getParameter(HandshakeCredentials.CLIENT_KEY), request.getHeader("Authorization"));
         Verdict verdict = access.validator().validateCredential(credential);
+        meters.validations(TokenMeters.Surface.WEBSOCKET_HANDSHAKE).count(verdict);
         if (!verdict.isAccepted()) {
             refuse(response, verdict.failure().status(), verdict.failure().detail());
             return;

@@ -1,7 +1,10 @@
 package dev.latchkey.access.control;
 
 import dev.latchkey.tokens.control.ClientAccess;
+import dev.latchkey.platform.Meters;
 import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.ShuttingDown;
+import dev.latchkey.tokens.control.TokenMeters;
 import dev.latchkey.tokens.control.Revocation;
 import dev.latchkey.tokens.control.TokenStore;
 import jakarta.annotation.PostConstruct;
@@ -27,6 +30,7 @@ public class ClientSockets {
 
     private static final Logger LOG = Logger.getLogger(ClientSockets.class.getName());
     private static final int SCHEDULER_THREADS = 2;
+    static final String GOING_AWAY_REASON = "Server shutting down";
 
     @Inject
     ClientAccess access;
@@ -40,6 +44,14 @@ public class ClientSockets {
     @Inject
     Clock clock;
 
+    @Inject
+    TokenMeters tokenMeters;
+
+    @Inject
+    Meters meters;
+
+    private SocketMeters socketMeters;
+
     private ScheduledThreadPoolExecutor scheduler;
     private LiveConnections connections;
 
@@ -49,8 +61,12 @@ public class ClientSockets {
                 threads("latchkey-live-connections", Thread.currentThread().getContextClassLoader()));
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        socketMeters = new SocketMeters(meters);
         connections = new LiveConnections(access.validator(), tokenStore::find, clock,
-                settings.wsExpiryWarningSecs(), scheduler);
+                settings.wsExpiryWarningSecs(), scheduler)
+                .metered(tokenMeters.validations(TokenMeters.Surface.REAUTH), socketMeters);
+        LiveConnections open = connections;
+        meters.gauge("latchkey_websockets_open", "WebSocket connections open on this node", open::size);
     }
 
     @PreDestroy
@@ -65,6 +81,17 @@ public class ClientSockets {
     /** A revocation committed on this node: close the connections it concerns. */
     void revoked(@Observes Revocation revocation) {
         close(revocation);
+    }
+
+    /** The node is shutting down: every connection closes with 1001, while the server can still send the frames. */
+    void shuttingDown(@Observes ShuttingDown shuttingDown) {
+        int closed = connections.closeAll(GOING_AWAY_REASON);
+        LOG.info(() -> "Closed " + closed + " live connections with 1001 (shutting down)");
+    }
+
+    /** Counts a connection's close by its code. */
+    public SocketMeters meters() {
+        return socketMeters;
     }
 
     /** An org's message: hand it to this node's connections of the client. */

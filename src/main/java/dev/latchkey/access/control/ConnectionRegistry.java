@@ -78,6 +78,11 @@ final class ConnectionRegistry {
         return List.copyOf(byClient.getOrDefault(new ClientKey(orgId, clientId), Set.of()));
     }
 
+    /** Every open connection (a snapshot). */
+    List<LiveConnection> all() {
+        return byClient.values().stream().flatMap(Set::stream).toList();
+    }
+
     /** How many connections are open. */
     int size() {
         return byClient.values().stream().mapToInt(Set::size).sum();

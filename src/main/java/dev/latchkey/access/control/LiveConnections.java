@@ -3,6 +3,7 @@ package dev.latchkey.access.control;
 import dev.latchkey.tokens.control.ClientPrincipal;
 import dev.latchkey.tokens.control.TokenFailure;
 import dev.latchkey.tokens.control.TokenLookup;
+import dev.latchkey.tokens.control.TokenMeters;
 import dev.latchkey.tokens.control.TokenRecord;
 import dev.latchkey.tokens.control.TokenValidator;
 import dev.latchkey.tokens.control.Verdict;
@@ -30,6 +31,7 @@ import java.util.logging.Logger;
 public final class LiveConnections {
 
     private static final Logger LOG = Logger.getLogger(LiveConnections.class.getName());
+    static final int GOING_AWAY = 1001;
     static final String TOO_BIG_REASON = "Message too big: at most " + SocketMessages.MAX_MESSAGE_BYTES + " bytes";
 
     private final TokenValidator validator;
@@ -38,6 +40,8 @@ public final class LiveConnections {
     private final long warningMillis;
     private final ScheduledExecutorService scheduler;
     private final ConnectionRegistry registry = new ConnectionRegistry();
+    private TokenMeters.Validations reauths = TokenMeters.none().validations(TokenMeters.Surface.REAUTH);
+    private SocketMeters meters = SocketMeters.none();
 
     /**
      * @param validator the one validator, for reauth
@@ -52,6 +56,13 @@ public final class LiveConnections {
         this.clock = clock;
         this.warningMillis = TimeUnit.SECONDS.toMillis(warningSecs);
         this.scheduler = scheduler;
+    }
+
+    /** Counts reauth validations and revocation closes; call once, before the first connection. */
+    public LiveConnections metered(TokenMeters.Validations reauths, SocketMeters meters) {
+        this.reauths = reauths;
+        this.meters = meters;
+        return this;
     }
 
     /** Registers a connection whose handshake passed validation, greets it and arms its timers. */
@@ -108,6 +119,7 @@ public final class LiveConnections {
      * @return how many connections are being closed
      */
     public int revoke(Revocation revocation) {
+        long revokedAt = System.nanoTime();
         List<LiveConnection> affected = revocation.isWholeClient()
                 ? registry.ofClient(revocation.orgId(), revocation.clientId())
                 : registry.governedBy(revocation.tokenId());
@@ -119,7 +131,7 @@ public final class LiveConnections {
             }
             ClientPrincipal ended = registry.end(connection, expectedTokenId);
             if (ended != null) {
-                closeSoon(connection, ended, TokenFailure.REVOKED);
+                closeSoon(connection, ended, revokedAt);
                 closing++;
             }
         }
@@ -154,6 +166,7 @@ public final class LiveConnections {
     private void reauth(LiveConnection connection, String accessToken) {
         ClientPrincipal current = connection.principal();
         Verdict verdict = validator.validateToken(accessToken);
+        reauths.count(verdict);
         if (!verdict.isAccepted()) {
             connection.send(SocketMessages.error(verdict.failure().detail()));
             return;
@@ -225,12 +238,31 @@ public final class LiveConnections {
         }
     }
 
-    private void closeSoon(LiveConnection connection, ClientPrincipal principal, TokenFailure failure) {
+    private void closeSoon(LiveConnection connection, ClientPrincipal principal, long revokedAt) {
+        Runnable close = () -> {
+            closeNow(connection, principal, TokenFailure.REVOKED);
+            meters.revokeClosed(revokedAt);
+        };
         try {
-            scheduler.execute(() -> closeNow(connection, principal, failure));
+            scheduler.execute(close);
         } catch (RejectedExecutionException e) {
-            closeNow(connection, principal, failure);
+            close.run();
         }
+    }
+
+    /**
+     * Closes every connection of this node with 1001 "going away" (the node is shutting down; clients reconnect,
+     * to another node when there is one). Returns how many were closed.
+     */
+    public int closeAll(String reason) {
+        int closed = 0;
+        for (LiveConnection connection : registry.all()) {
+            if (registry.end(connection, null) != null) {
+                connection.close(GOING_AWAY, reason);
+                closed++;
+            }
+        }
+        return closed;
     }
 
     private static void closeNow(LiveConnection connection, ClientPrincipal principal, TokenFailure failure) {

@@ -1,5 +1,11 @@
 package dev.latchkey.orgs.boundary;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.orgs.control.ApiKeys;
@@ -33,6 +39,8 @@ import java.util.logging.Logger;
 @Path("admin")
 @AdminAuthenticated
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "admin")
+@SecurityRequirement(name = "adminKey")
 public class AdminResource {
 
     static final String ORG_NOT_FOUND = "Organization not found";
@@ -53,7 +61,12 @@ public class AdminResource {
     @POST
     @Path("orgs")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response createOrg(InputStream body) {
+    @Operation(summary = "Create an organization and its first key (shown once)")
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = "application/json", example = "{\"org_id\": \"...\", \"name\": \"acme\", \"api_key\": \"fl-...\", \"key_id\": \"...\"}"))
+    @APIResponse(responseCode = "401", ref = "AdminUnauthorized")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    public Response createOrg(@RequestBody(required = true, content = @Content(mediaType = "application/json", example = "{\"name\": \"acme\"}")) InputStream body) {
         JsonObject request = JsonBodies.readObject(body);
         JsonBodies.requireOnly(request, Set.of("name"));
         String name = JsonBodies.label("name", JsonBodies.requiredString(request, "name"), MAX_NAME_LENGTH);
@@ -71,10 +84,33 @@ public class AdminResource {
                 .build()).build();
     }
 
+    /** Every organization, oldest first ({@code default} among them): ids, names, creation times, never a key. */
+    @GET
+    @Path("orgs")
+    @Operation(summary = "List organizations, oldest first")
+    @APIResponse(responseCode = "200", description = "Every organization",
+            content = @Content(mediaType = "application/json", example = "{\"orgs\": [{\"org_id\": \"...\", \"name\": \"default\", \"created_at\": \"...\"}]}"))
+    @APIResponse(responseCode = "401", ref = "AdminUnauthorized")
+    public JsonObject listOrgs() {
+        JsonArrayBuilder orgs = JSON.createArrayBuilder();
+        for (Organization org : organizations.all()) {
+            orgs.add(JSON.createObjectBuilder()
+                    .add("org_id", org.orgId())
+                    .add("name", org.name())
+                    .add("created_at", Timestamps.iso(org.createdAt())));
+        }
+        return JSON.createObjectBuilder().add("orgs", orgs).build();
+    }
+
     /** A further key for an organization: both work until one is revoked. */
     @POST
-    @Path("orgs/{orgId}/api_keys")
-    public Response addKey(@PathParam("orgId") String orgId) {
+    @Path("orgs/{org_id}/api_keys")
+    @Operation(summary = "Issue a further key for an organization (rotation)")
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = "application/json", example = "{\"api_key\": \"fl-...\", \"key_id\": \"...\"}"))
+    @APIResponse(responseCode = "401", ref = "AdminUnauthorized")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Response addKey(@PathParam("org_id") String orgId) {
         Organization org = organizations.find(orgId).orElseThrow(() -> ApiError.notFound(ORG_NOT_FOUND));
         String keyText = ApiKeys.generate();
         ApiKey key = organizations.addKey(org.orgId(), keyText);
@@ -86,8 +122,13 @@ public class AdminResource {
     }
 
     @GET
-    @Path("orgs/{orgId}/api_keys")
-    public JsonObject listKeys(@PathParam("orgId") String orgId) {
+    @Path("orgs/{org_id}/api_keys")
+    @Operation(summary = "An organization's keys, never their secrets")
+    @APIResponse(responseCode = "200", description = "The keys",
+            content = @Content(mediaType = "application/json", example = "{\"org_id\": \"...\", \"api_keys\": [{\"key_id\": \"...\", \"prefix\": \"fl-abcd\", \"created_at\": \"...\"}]}"))
+    @APIResponse(responseCode = "401", ref = "AdminUnauthorized")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public JsonObject listKeys(@PathParam("org_id") String orgId) {
         Organization org = organizations.find(orgId).orElseThrow(() -> ApiError.notFound(ORG_NOT_FOUND));
         JsonArrayBuilder keys = JSON.createArrayBuilder();
         for (ApiKey key : organizations.keys(org.orgId())) {
@@ -104,8 +145,13 @@ public class AdminResource {
 
     /** Revokes an org key: the very next request with it is refused. Revoking again succeeds. */
     @DELETE
-    @Path("api_keys/{keyId}")
-    public JsonObject revokeKey(@PathParam("keyId") String keyId) {
+    @Path("api_keys/{key_id}")
+    @Operation(summary = "Revoke an org key at once")
+    @APIResponse(responseCode = "200", description = "Revoked (again: still success)",
+            content = @Content(mediaType = "application/json", example = "{\"status\": \"success\", \"message\": \"API key revoked\"}"))
+    @APIResponse(responseCode = "401", ref = "AdminUnauthorized")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public JsonObject revokeKey(@PathParam("key_id") String keyId) {
         if (!orgKeys.revoke(keyId)) {
             throw ApiError.notFound(KEY_NOT_FOUND);
         }

@@ -39,6 +39,11 @@ public class Organizations {
         return Optional.empty();
     }
 
+    /** Every organization, oldest first. */
+    public List<Organization> all() {
+        return em.createNamedQuery(Organization.ALL, Organization.class).getResultList();
+    }
+
     public long count() {
         return em.createNamedQuery(Organization.COUNT, Long.class).getSingleResult();
     }

@@ -11,11 +11,13 @@ import java.util.Objects;
 @Entity
 @Table(name = "organization")
 @NamedQuery(name = Organization.BY_NAME, query = "SELECT o FROM Organization o WHERE o.name = :name")
+@NamedQuery(name = Organization.ALL, query = "SELECT o FROM Organization o ORDER BY o.createdAt, o.orgId")
 @NamedQuery(name = Organization.COUNT, query = "SELECT COUNT(o) FROM Organization o")
 public class Organization {
 
     public static final String BY_NAME = "Organization.byName";
     public static final String COUNT = "Organization.count";
+    public static final String ALL = "Organization.all";
 
     @Id
     @Column(name = "org_id", length = 36)

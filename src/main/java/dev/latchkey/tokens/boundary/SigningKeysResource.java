@@ -1,5 +1,11 @@
 package dev.latchkey.tokens.boundary;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.orgs.boundary.AdminAuthenticated;
@@ -20,6 +26,8 @@ import jakarta.ws.rs.core.MediaType;
 @Path("admin/signing_keys")
 @AdminAuthenticated
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "admin")
+@SecurityRequirement(name = "adminKey")
 public class SigningKeysResource {
 
     @Inject
@@ -30,6 +38,10 @@ public class SigningKeysResource {
 
     @POST
     @Path("rotate")
+    @Operation(summary = "Sign new tokens with a new key; older keys keep verifying their tokens")
+    @APIResponse(responseCode = "200", description = "The new key's id",
+            content = @Content(mediaType = "application/json", example = "{\"kid\": \"...\"}"))
+    @APIResponse(responseCode = "401", ref = "AdminUnauthorized")
     public JsonObject rotate() {
         String kid = signingKeys.rotate();
         rotations.fire(new SigningKeyRotated(kid));

@@ -1,5 +1,11 @@
 package dev.latchkey.tokens.boundary;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.tokens.control.ClientAccess;
@@ -13,6 +19,7 @@ import dev.latchkey.platform.Settings;
 import dev.latchkey.platform.Timestamps;
 import dev.latchkey.tokens.control.JwtCodec;
 import dev.latchkey.tokens.control.Revocation;
+import dev.latchkey.tokens.control.TokenMeters;
 import dev.latchkey.tokens.control.SigningKeys;
 import dev.latchkey.tokens.control.TokenRequests;
 import dev.latchkey.tokens.control.TokenStore;
@@ -41,6 +48,8 @@ import java.util.logging.Logger;
 @Path("")
 @OrgAuthenticated
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "tokens")
+@SecurityRequirement(name = "orgKey")
 public class TokensResource {
 
     static final String TOKEN_NOT_FOUND = "Token not found";
@@ -62,16 +71,25 @@ public class TokensResource {
     @Inject
     Event<Revocation> revocations;
 
+    @Inject
+    TokenMeters meters;
+
     @Context
     SecurityContext security;
 
     @POST
     @Path("generate_access_token")
     @Consumes(MediaType.APPLICATION_JSON)
-    public JsonObject generate(InputStream body) {
+    @Operation(summary = "Mint a client token")
+    @APIResponse(responseCode = "200", description = "The token, shown once",
+            content = @Content(mediaType = "application/json", example = "{\"access_token\": \"eyJ...\", \"expires_in\": 3600, \"token_id\": \"...\", \"expires_at\": \"2030-01-01T00:00:00Z\"}"))
+    @APIResponse(responseCode = "401", ref = "OrgUnauthorized")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    public JsonObject generate(@RequestBody(required = true, content = @Content(mediaType = "application/json", example = "{\"client_id\": \"user-42\", \"duration_secs\": 3600, \"metadata\": {\"plan\": \"pro\"}}")) InputStream body) {
         TokenRequests.Mint request = TokenRequests.mint(JsonBodies.readObject(body), settings.maxDurationSecs());
         ClientToken token = store.mint(orgId(), request.clientId(), request.durationSecs(), request.metadataJson());
         String jwt = signingKeys.codec().sign(token.clientId(), token.tokenId(), token.issuedAt(), token.expiresAt());
+        meters.minted();
         // FINE, not INFO: a line per mint was a quarter of the mint cost (the console handler writes synchronously).
         LOG.fine(() -> "Minted token " + token.tokenId() + " for a client of org " + orgId());
         return JSON.createObjectBuilder()
@@ -85,7 +103,13 @@ public class TokensResource {
     @POST
     @Path("revoke_token")
     @Consumes(MediaType.APPLICATION_JSON)
-    public JsonObject revoke(InputStream body) {
+    @Operation(summary = "Revoke one token (idempotent)")
+    @APIResponse(responseCode = "200", description = "Revoked",
+            content = @Content(mediaType = "application/json", example = "{\"status\": \"success\", \"message\": \"Token successfully revoked\"}"))
+    @APIResponse(responseCode = "401", ref = "OrgUnauthorized")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public JsonObject revoke(@RequestBody(required = true, content = @Content(mediaType = "application/json", example = "{\"access_token\": \"eyJ...\", \"reason\": \"lost phone\"}")) InputStream body) {
         TokenRequests.Revoke request = TokenRequests.revoke(JsonBodies.readObject(body));
         JwtCodec.Decoded decoded = signingKeys.codec().decode(request.accessToken());
         if (!decoded.isValid()) {
@@ -95,6 +119,7 @@ public class TokensResource {
             throw ApiError.notFound(TOKEN_NOT_FOUND);
         }
         revocations.fire(Revocation.ofToken(orgId(), decoded.tokenId()));
+        meters.revokedToken();
         LOG.info(() -> "Revoked token " + decoded.tokenId() + " of org " + orgId());
         return JSON.createObjectBuilder()
                 .add("status", "success")
@@ -105,10 +130,16 @@ public class TokensResource {
     @POST
     @Path("revoke_client_tokens")
     @Consumes(MediaType.APPLICATION_JSON)
-    public JsonObject revokeClient(InputStream body) {
+    @Operation(summary = "Revoke every token of a client")
+    @APIResponse(responseCode = "200", description = "Revoked",
+            content = @Content(mediaType = "application/json", example = "{\"status\": \"success\", \"message\": \"All tokens for client successfully revoked\", \"revoked_count\": 2}"))
+    @APIResponse(responseCode = "401", ref = "OrgUnauthorized")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    public JsonObject revokeClient(@RequestBody(required = true, content = @Content(mediaType = "application/json", example = "{\"client_id\": \"user-42\", \"reason\": \"account closed\"}")) InputStream body) {
         TokenRequests.RevokeClient request = TokenRequests.revokeClient(JsonBodies.readObject(body));
         int revoked = store.revokeClient(orgId(), request.clientId(), request.reason());
         revocations.fire(Revocation.ofClient(orgId(), request.clientId()));
+        meters.revokedClient();
         LOG.info(() -> "Revoked " + revoked + " tokens of one client of org " + orgId());
         return JSON.createObjectBuilder()
                 .add("status", "success")
@@ -121,7 +152,12 @@ public class TokensResource {
     @POST
     @Path("introspect")
     @Consumes(MediaType.APPLICATION_JSON)
-    public JsonObject introspect(InputStream body) {
+    @Operation(summary = "Introspect a token (RFC 7662 style)")
+    @APIResponse(responseCode = "200", description = "Active with details, or only active false",
+            content = @Content(mediaType = "application/json", example = "{\"active\": true, \"client_id\": \"user-42\", \"token_id\": \"...\", \"metadata\": {}, \"issued_at\": \"...\", \"expires_at\": \"...\"}"))
+    @APIResponse(responseCode = "401", ref = "OrgUnauthorized")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    public JsonObject introspect(@RequestBody(required = true, content = @Content(mediaType = "application/json", example = "{\"access_token\": \"eyJ...\"}")) InputStream body) {
         String accessToken = TokenRequests.introspect(JsonBodies.readObject(body));
         Verdict verdict = access.validator().validateToken(accessToken);
         if (verdict.failure() == TokenFailure.INTERNAL_ERROR) {
@@ -145,6 +181,11 @@ public class TokensResource {
     /** A client's tokens, newest first; follow {@code next_cursor} until it is null. */
     @GET
     @Path("client_tokens")
+    @Operation(summary = "List a client's tokens, newest first (limit at most 100, cursor)")
+    @APIResponse(responseCode = "200", description = "One page",
+            content = @Content(mediaType = "application/json", example = "{\"tokens\": [{\"token_id\": \"...\", \"client_id\": \"user-42\", \"issued_at\": \"...\", \"expires_at\": \"...\", \"revoked_at\": null, \"revocation_reason\": null, \"metadata\": {}}]}"))
+    @APIResponse(responseCode = "401", ref = "OrgUnauthorized")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     public JsonObject list(@QueryParam("client_id") String clientId, @QueryParam("limit") String limit,
                            @QueryParam("cursor") String cursor) {
         TokenRequests.Page page = TokenRequests.page(clientId, limit, cursor);

@@ -2,6 +2,7 @@ package dev.latchkey.tokens.control;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.latchkey.platform.CacheLease;
+import dev.latchkey.platform.Meters;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,12 +31,17 @@ public class ClientAccess {
     @Inject
     CacheLease lease;
 
+    @Inject
+    Meters meters;
+
     private TokenStates states;
     private TokenValidator validator;
 
     @PostConstruct
     void init() {
-        states = new TokenStates(tokenStore::find, TokenStates.MAX_ENTRIES, lease.freshFor(), Ticker.systemTicker());
+        states = new TokenStates(tokenStore::find, TokenStates.MAX_ENTRIES, lease.freshFor(), Ticker.systemTicker())
+                .metered(meters.counter("latchkey_token_cache_hits", "Token lookups answered from memory"),
+                        meters.counter("latchkey_token_cache_misses", "Token lookups that read the database"));
         TokenStates rows = states;
         CacheLease held = lease;
         validator = new TokenValidator(signingKeys.codec(), tokenId -> {

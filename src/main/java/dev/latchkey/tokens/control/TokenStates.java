@@ -38,6 +38,13 @@ public final class TokenStates implements TokenLookup {
     }
 
     /** The row of this token: from memory when fresh, otherwise from the database (whose failures propagate). */
+    /** Counts this cache's hits and misses; call once, before the first lookup. */
+    public TokenStates metered(org.eclipse.microprofile.metrics.Counter hits,
+                               org.eclipse.microprofile.metrics.Counter misses) {
+        rows.metered(hits, misses);
+        return this;
+    }
+
     @Override
     public Optional<TokenRecord> find(String tokenId) {
         return rows.get(tokenId, database::find);

@@ -1,0 +1,120 @@
+package dev.latchkey.platform;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * The access log: one line per request, {@code <address> "<method> <path>[?<query>]" <status> <ms> ms}, on the
+ * logger {@code dev.latchkey.access} (INFO), so it goes wherever the server log goes and takes its format
+ * ({@code LATCHKEY_LOG_FORMAT=json} included). On by default; {@code LATCHKEY_ACCESS_LOG=off} turns it off.
+ *
+ * <p>Never a secret: the value of every {@code client_key} parameter becomes {@value #REDACTED}, and anything
+ * else in the line that looks like a JWT or an org key (a client that put one in its path) is replaced too. No
+ * header is logged, so never an {@code Authorization} value. (Payara's own access log writes the raw request
+ * line, query string included: it stays off.)
+ *
+ * <p>It also counts the requests in flight for a graceful shutdown ({@link Lifecycle}), so it runs for every
+ * request even with the log off: two {@code LongAdder} updates. Declared in {@code web.xml}, not by annotation,
+ * so that it wraps every other filter (a handshake the WebSocket filter refuses is logged with its status).
+ */
+public class AccessLogFilter extends HttpFilter {
+
+    /** What a redacted value reads as. */
+    public static final String REDACTED = "[redacted]";
+    static final Logger ACCESS = Logger.getLogger("dev.latchkey.access");
+    private static final String CLIENT_KEY = "client_key";
+    private static final Pattern SECRET = Pattern.compile("eyJ[A-Za-z0-9_%-]*(?:\\.[A-Za-z0-9_%-]*)*|fl-[A-Za-z0-9_-]+");
+
+    @Inject
+    Lifecycle lifecycle;
+
+    @Inject
+    Settings settings;
+
+    private boolean logging;
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        super.init(config);
+        logging = settings.accessLog();
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        long start = System.nanoTime();
+        lifecycle.requestStarted();
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            lifecycle.requestEnded();
+            if (logging) {
+                log(request, response.getStatus(), System.nanoTime() - start);
+            }
+        }
+    }
+
+    private static void log(HttpServletRequest request, int status, long nanos) {
+        StringBuilder line = new StringBuilder(96)
+                .append(request.getRemoteAddr()).append(" \"").append(request.getMethod()).append(' ')
+                .append(redact(request.getRequestURI()));
+        String query = request.getQueryString();
+        if (query != null) {
+            line.append('?').append(redactQuery(query));
+        }
+        long tenthsOfMs = nanos / 100_000;
+        line.append("\" ").append(status).append(' ')
+                .append(tenthsOfMs / 10).append('.').append(tenthsOfMs % 10).append(" ms");
+        ACCESS.info(line.toString());
+    }
+
+    /** The text with every JWT-like or org-key-like run replaced; untouched (no copy) when it holds none. */
+    static String redact(String text) {
+        if (text.indexOf("eyJ") < 0 && text.indexOf("fl-") < 0) {
+            return text;
+        }
+        return SECRET.matcher(text).replaceAll(REDACTED);
+    }
+
+    /**
+     * The query string as it is logged: each parameter is decoded as the server decodes it, and the value of
+     * {@code client_key} (in any case or escaping of its name), or any value that decodes to something holding a
+     * JWT or an org key, is replaced by {@value #REDACTED}. A parameter that does not decode is redacted whole.
+     */
+    static String redactQuery(String query) {
+        StringBuilder out = new StringBuilder(query.length());
+        for (String pair : query.split("&", -1)) {
+            if (out.length() > 0) {
+                out.append('&');
+            }
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? pair : pair.substring(0, equals);
+            String value = equals < 0 ? "" : pair.substring(equals + 1);
+            String decodedName;
+            String decodedValue;
+            try {
+                decodedName = URLDecoder.decode(name, StandardCharsets.UTF_8);
+                decodedValue = URLDecoder.decode(value, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException undecodable) {
+                out.append(REDACTED);
+                continue;
+            }
+            boolean secret = CLIENT_KEY.equalsIgnoreCase(decodedName) || SECRET.matcher(decodedValue).find();
+            out.append(redact(name));
+            if (equals >= 0) {
+                out.append('=').append(secret ? REDACTED : redact(value));
+            }
+        }
+        return out.toString();
+    }
+}
