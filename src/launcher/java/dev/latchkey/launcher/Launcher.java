@@ -53,13 +53,18 @@ public final class Launcher {
             return;
         }
         boolean clustered;
+        boolean json;
         try {
+            json = Logs.json(Launcher::setting);
             clustered = ClusterSettings.plan(List.of(args), Launcher::setting, Launcher::isLocal).payaraClusters();
             arguments = Logs.arguments(arguments, Launcher::setting);
         } catch (ClusterSettings.Refusal refusal) {
             System.err.println(refusal.getMessage());
             System.exit(REFUSED);
             return;
+        }
+        if (json) {
+            JsonLines.install();
         }
         Banner.print(List.of(args), Launcher::setting, clustered);
         Shutdown.handleSignals();

@@ -11,7 +11,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The server log's shape, given to Payara Micro as {@code --logproperties} (unless the user passes their own):
- * one line per record ({@code LATCHKEY_LOG_FORMAT=text}, the default; {@code json} is refused for now), and Payara's start-up chatter turned down to warnings:
+ * one line per record ({@code LATCHKEY_LOG_FORMAT=text}, the default) or one JSON object per record ({@code json},
+ * Payara's JSONLogFormatter), and Payara's start-up chatter turned down to warnings:
  * the expired root certificates of its bundled trust store (one warning with a hex dump each), the EJB JNDI names,
  * the library banners. Latchkey's own lines, the org key among them, keep INFO.
  */
@@ -45,35 +46,70 @@ final class Logs {
             "org.eclipse.krazo.level=WARNING",
             "fish.payara.microprofile.openapi.level=WARNING");
 
+    /** Payara's formatter: one JSON object per record; a Map among the record's parameters adds its entries as fields. */
+    static final String JSON_FORMATTER = "fish.payara.enterprise.server.logging.JSONLogFormatter";
+
+    /**
+     * Loggers that stay at INFO whatever the user's file says. Grizzly's HTTP/WebSocket filters dump whole requests
+     * at FINE (the client_key query string, Authorization headers), Tyrus the WebSocket handshake's headers. Set here
+     * rather than by a post-boot {@code set-log-levels}: that command rewrites the logging configuration at run time,
+     * which put the console back on JUL's default formatter and ended JSON logs.
+     */
+    static final List<String> PINNED = List.of(
+            "org.glassfish.grizzly.level=INFO",
+            "org.glassfish.tyrus.level=INFO");
+
     private Logs() {
+    }
+
+    /** True for {@code LATCHKEY_LOG_FORMAT=json}; unset or {@code text} is false; anything else is refused. */
+    static boolean json(UnaryOperator<String> settings) throws ClusterSettings.Refusal {
+        String format = settings.apply(FORMAT);
+        String chosen = format == null || format.isBlank() ? "text" : format.trim().toLowerCase(Locale.ROOT);
+        if (!chosen.equals("text") && !chosen.equals("json")) {
+            throw new ClusterSettings.Refusal(FORMAT + ": must be text or json, not " + ClusterSettings.quoted(format));
+        }
+        return chosen.equals("json");
     }
 
     static List<String> arguments(List<String> arguments, UnaryOperator<String> settings)
             throws ClusterSettings.Refusal {
-        String format = settings.apply(FORMAT);
-        String chosen = format == null || format.isBlank() ? "text" : format.trim().toLowerCase(Locale.ROOT);
-        if (chosen.equals("json")) {
-            // Payara's JSONLogFormatter, set as the console formatter this way, stopped every line after the
-            // runtime's own logging configuration took over (tried here): refuse rather than start half-logged.
-            throw new ClusterSettings.Refusal(FORMAT + "=json is not supported yet: use text, or your own --logproperties");
+        boolean json = json(settings);
+        List<String> withoutUserFile = new ArrayList<>();
+        String userFile = null;
+        for (int i = 0; i < arguments.size(); i++) {
+            String arg = arguments.get(i);
+            if (arg.equalsIgnoreCase(LOG_PROPERTIES) && i + 1 < arguments.size()) {
+                userFile = arguments.get(++i);
+            } else if (arg.toLowerCase(Locale.ROOT).startsWith(LOG_PROPERTIES + "=")) {
+                userFile = arg.substring(LOG_PROPERTIES.length() + 1);
+            } else {
+                withoutUserFile.add(arg);
+            }
         }
-        if (!chosen.equals("text")) {
-            throw new ClusterSettings.Refusal(FORMAT + ": must be text, not " + ClusterSettings.quoted(format));
-        }
-        if (arguments.stream().anyMatch(arg -> arg.toLowerCase(Locale.ROOT).startsWith(LOG_PROPERTIES))) {
-            return arguments; // the user's own logging configuration wins
-        }
-        List<String> lines = new ArrayList<>(List.of(
-                "handlers=java.util.logging.ConsoleHandler",
-                "java.util.logging.ConsoleHandler.level=ALL",
-                ".level=INFO"));
-        if (chosen.equals("json")) {
-            lines.add("java.util.logging.ConsoleHandler.formatter=fish.payara.enterprise.server.logging.JSONLogFormatter");
+        List<String> lines = new ArrayList<>();
+        if (userFile != null) {
+            // the user's logging configuration wins, except for the pinned loggers appended after it
+            try {
+                lines.addAll(Files.readAllLines(Path.of(userFile), StandardCharsets.ISO_8859_1));
+            } catch (IOException | RuntimeException e) {
+                throw new ClusterSettings.Refusal(LOG_PROPERTIES + ": cannot read " + ClusterSettings.quoted(userFile));
+            }
         } else {
-            lines.add("java.util.logging.ConsoleHandler.formatter=java.util.logging.SimpleFormatter");
-            lines.add("java.util.logging.SimpleFormatter.format=%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+            lines.addAll(List.of(
+                    "handlers=java.util.logging.ConsoleHandler",
+                    "java.util.logging.ConsoleHandler.level=ALL",
+                    ".level=INFO"));
+            if (json) {
+                lines.add("java.util.logging.ConsoleHandler.formatter=" + JSON_FORMATTER);
+            } else {
+                lines.add("java.util.logging.ConsoleHandler.formatter=java.util.logging.SimpleFormatter");
+                lines.add("java.util.logging.SimpleFormatter.format=%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+            }
+            lines.addAll(QUIET);
         }
-        lines.addAll(QUIET);
+        lines.addAll(PINNED);
+        arguments = withoutUserFile;
         try {
             Path file = Files.createTempFile("latchkey-logging-", ".properties");
             file.toFile().deleteOnExit();

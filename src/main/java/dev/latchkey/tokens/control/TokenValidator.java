@@ -2,6 +2,8 @@ package dev.latchkey.tokens.control;
 
 import dev.latchkey.platform.BearerCredentials;
 import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -74,8 +76,15 @@ public final class TokenValidator {
                 new ClientPrincipal(row.orgId(), row.clientId(), row.tokenId(), row.issuedAt(), row.expiresAt()));
     }
 
+    /**
+     * Logs the refusal as "Token {token_id} refused: {detail}"; the third parameter, a map, becomes the JSON fields
+     * {@code token_id} and {@code reason} (the metrics' reason label) under {@code LATCHKEY_LOG_FORMAT=json}.
+     */
     private static Verdict rejected(String tokenId, TokenFailure failure) {
-        LOG.info(() -> "Token " + tokenId + " refused: " + failure.detail());
+        if (LOG.isLoggable(Level.INFO)) {
+            LOG.log(Level.INFO, "Token {0} refused: {1}", new Object[] {tokenId, failure.detail(),
+                    Map.of("token_id", tokenId, "reason", failure.name().toLowerCase(Locale.ROOT))});
+        }
         return Verdict.rejected(failure);
     }
 }
