@@ -14,13 +14,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Main-Class of latchkey-micro.jar: decides the clustering from the LATCHKEY_CLUSTER_ variables (a system
+ * The Main-Class of latchkey-micro.jar: checks the application's LATCHKEY_ settings ({@link SettingsCheck}), decides
+ * the clustering from the LATCHKEY_CLUSTER_ variables (a system
  * property of the same name wins over the environment), then boots Payara Micro with the user's arguments and the
  * cluster flags. A setting that can't be honoured stops the start before Payara boots: one line on stderr, exit 2.
  */
 public final class Launcher {
 
     static final int REFUSED = 2;
+    /** The exit status when Payara Micro booted but the application did not start. */
+    static final int FAILED = 1;
+    /** Set by the application (platform.Lifecycle) once it has started. */
+    static final String STARTED_PROPERTY = "latchkey.started";
+    /** Set by the application (platform.StartupFailure) to the first line of what stopped its start. */
+    static final String FAILURE_PROPERTY = "latchkey.startup.failure";
     /** Set when Payara Micro will cluster; read by the application as a MicroProfile Config property. */
     static final String CLUSTERED_PROPERTY = "latchkey.clustered";
     private static final String PAYARA_MICRO = "fish.payara.micro.PayaraMicro";
@@ -31,6 +38,7 @@ public final class Launcher {
     public static void main(String[] args) throws Throwable {
         List<String> arguments;
         try {
+            SettingsCheck.check(Launcher::setting);
             ClusterSettings.Plan plan = ClusterSettings.plan(List.of(args), Launcher::setting, Launcher::isLocal);
             if (plan.clustered()) {
                 checkPortFree(plan);
@@ -68,12 +76,35 @@ public final class Launcher {
         }
         Banner.print(List.of(args), Launcher::setting, clustered);
         Shutdown.handleSignals();
+        FirstFailure firstFailure = FirstFailure.attach();
         try {
             Class.forName(PAYARA_MICRO).getMethod("main", String[].class)
                     .invoke(null, (Object) arguments.toArray(String[]::new));
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
+        failUnlessStarted(firstFailure);
+    }
+
+    /**
+     * Payara Micro's main returns once it has booted and deployed, and it prints "ready" even when the deployment
+     * failed, then answers 404 to everything. The application sets {@value #STARTED_PROPERTY} when it has started,
+     * and {@value #FAILURE_PROPERTY} to the first line of what stopped one of its start-up beans: without the
+     * first, the process says why on one line (that, or the first SEVERE record of the boot, such as the persistence
+     * unit's failure to reach the database) and exits with status {@value #FAILED}.
+     */
+    private static void failUnlessStarted(FirstFailure firstFailure) {
+        if (Boolean.getBoolean(STARTED_PROPERTY)) {
+            firstFailure.detach();
+            return;
+        }
+        String reason = System.getProperty(FAILURE_PROPERTY);
+        if (reason == null || reason.isBlank()) {
+            reason = firstFailure.reason();
+        }
+        System.err.println("Latchkey did not start: " + (reason == null || reason.isBlank()
+                ? "the application failed to deploy (the SEVERE lines above say why)" : reason));
+        System.exit(FAILED);
     }
 
     /** As MicroProfile Config orders them: the system property, then the environment variable. */

@@ -35,6 +35,9 @@ public class Lifecycle {
     public static final long DRAIN_MILLIS = 20_000;
     private static final Logger LOG = Logger.getLogger(Lifecycle.class.getName());
 
+    /** Set once the application has started; latchkey-micro.jar's launcher exits with an error when it isn't. */
+    public static final String STARTED_PROPERTY = "latchkey.started";
+
     /** What the launcher sees of this class through JMX. */
     public interface Drainable {
         void drain();
@@ -64,6 +67,7 @@ public class Lifecycle {
             LOG.log(Level.WARNING, "SIGTERM will stop this node without draining it: " + e);
         }
         started = true;
+        System.setProperty(STARTED_PROPERTY, "true");
     }
 
     @PreDestroy

@@ -8,6 +8,7 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptors;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,6 +42,7 @@ import org.flywaydb.core.api.output.MigrateResult;
         })
 @Singleton
 @Startup
+@Interceptors(StartupFailure.class)
 @TransactionManagement(TransactionManagementType.BEAN)
 public class SchemaMigrations {
 

@@ -1,5 +1,6 @@
 package dev.latchkey.cluster.control;
 
+import dev.latchkey.platform.StartupFailure;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.ejb.DependsOn;
@@ -8,10 +9,12 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptors;
 
 /** Starts this node's cluster part once the schema, the signing keys and the first organization are in place. */
 @Singleton
 @Startup
+@Interceptors(StartupFailure.class)
 @DependsOn({"SchemaMigrations", "SigningKeys", "OrgBootstrap"})
 public class ClusterLifecycle {
 

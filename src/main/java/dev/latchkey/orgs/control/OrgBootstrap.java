@@ -4,6 +4,7 @@ import dev.latchkey.orgs.entity.ApiKey;
 import dev.latchkey.orgs.entity.Organization;
 import dev.latchkey.platform.ChangeLog;
 import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.StartupFailure;
 import dev.latchkey.platform.StartupLock;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.DependsOn;
@@ -12,6 +13,7 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptors;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.util.Optional;
@@ -24,6 +26,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
+@Interceptors(StartupFailure.class)
 @DependsOn("SchemaMigrations")
 public class OrgBootstrap {
 

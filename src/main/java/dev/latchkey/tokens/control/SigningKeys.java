@@ -4,6 +4,7 @@ import dev.latchkey.platform.ApiError;
 import dev.latchkey.platform.CacheLease;
 import dev.latchkey.platform.ChangeLog;
 import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.StartupFailure;
 import dev.latchkey.platform.StartupLock;
 import dev.latchkey.tokens.entity.SigningKey;
 import jakarta.annotation.PostConstruct;
@@ -16,6 +17,7 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptors;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.security.Key;
@@ -44,6 +46,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
+@Interceptors(StartupFailure.class)
 @DependsOn("SchemaMigrations")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class SigningKeys {

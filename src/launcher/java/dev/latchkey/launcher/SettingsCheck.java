@@ -1,0 +1,131 @@
+package dev.latchkey.launcher;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * The application's LATCHKEY_ settings, checked before Payara Micro boots so that a malformed one stops the start with
+ * one line naming the variable (the caller prints it and exits with status 2) instead of a deployment's stack trace.
+ * An unset or blank setting takes its default and is not checked. The application checks the same values again when
+ * it starts. No line ever repeats a secret or a database URL (it may hold a password).
+ */
+final class SettingsCheck {
+
+    static final String MAX_DURATION = "LATCHKEY_MAX_DURATION_SECS";
+    static final String EXPIRY_WARNING = "LATCHKEY_WS_EXPIRY_WARNING_SECS";
+    static final String RETENTION = "LATCHKEY_RETENTION_DAYS";
+    static final String JWT_SECRET = "LATCHKEY_JWT_SECRET";
+    static final String ALLOWED_ORIGINS = "LATCHKEY_ALLOWED_ORIGINS";
+
+    /** Ten years: the longest token, or warning, that still leaves expiry times far from any overflow. */
+    static final long TEN_YEARS_SECS = 315_360_000L;
+    static final long HUNDRED_YEARS_DAYS = 36_500L;
+    /** HMAC-SHA256 wants a key at least as long as its output (RFC 7518, section 3.2). */
+    static final int MIN_SECRET_BYTES = 32;
+
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,18}");
+    private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+={0,2}");
+
+    private SettingsCheck() {
+    }
+
+    static void check(UnaryOperator<String> settings) throws ClusterSettings.Refusal {
+        range(settings, MAX_DURATION, 1, TEN_YEARS_SECS);
+        range(settings, EXPIRY_WARNING, 0, TEN_YEARS_SECS);
+        range(settings, RETENTION, 0, HUNDRED_YEARS_DAYS);
+        secret(settings.apply(JWT_SECRET));
+        databaseUrl(settings.apply(ClusterSettings.DB_URL));
+        origins(settings.apply(ALLOWED_ORIGINS));
+    }
+
+    private static void range(UnaryOperator<String> settings, String name, long min, long max)
+            throws ClusterSettings.Refusal {
+        String value = settings.apply(name);
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        String text = value.strip();
+        if (!WHOLE_NUMBER.matcher(text).matches() || Long.parseLong(text) < min || Long.parseLong(text) > max) {
+            throw new ClusterSettings.Refusal(name + ": " + ClusterSettings.quoted(value)
+                    + " is not a whole number from " + min + " to " + max);
+        }
+    }
+
+    /** A comma-separated list of base64url keys (the first signs); each must decode to at least 32 bytes. */
+    private static void secret(String value) throws ClusterSettings.Refusal {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        String[] entries = value.split(",", -1);
+        for (int i = 0; i < entries.length; i++) {
+            String entry = entries[i].strip();
+            String which = entries.length == 1 ? "the key" : "key " + (i + 1);
+            if (entry.isEmpty()) {
+                throw new ClusterSettings.Refusal(JWT_SECRET + ": " + which + " is empty");
+            }
+            byte[] key;
+            try {
+                key = BASE64URL.matcher(entry).matches() ? Base64.getUrlDecoder().decode(entry) : null;
+            } catch (IllegalArgumentException e) {
+                key = null;
+            }
+            if (key == null) {
+                throw new ClusterSettings.Refusal(JWT_SECRET + ": " + which
+                        + " is not base64url (A-Z a-z 0-9 - _; make one with: openssl rand -base64 32 | tr '+/' '-_')");
+            }
+            if (key.length < MIN_SECRET_BYTES) {
+                throw new ClusterSettings.Refusal(JWT_SECRET + ": " + which + " decodes to " + key.length
+                        + " bytes; at least " + MIN_SECRET_BYTES + " are needed");
+            }
+        }
+    }
+
+    private static void databaseUrl(String value) throws ClusterSettings.Refusal {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        String url = value.strip();
+        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new ClusterSettings.Refusal(ClusterSettings.DB_URL
+                    + ": must start with jdbc:h2: (embedded) or jdbc:postgresql: (the URL itself is not repeated here)");
+        }
+    }
+
+    /**
+     * Each entry must be an origin as a browser sends it in the {@code Origin} header (RFC 6454, section 6.2):
+     * {@code scheme://host[:port]}, lower case, with no path, query or trailing slash.
+     */
+    private static void origins(String value) throws ClusterSettings.Refusal {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        String[] entries = value.split(",", -1);
+        for (String raw : entries) {
+            String origin = raw.strip();
+            if (origin.isEmpty()) {
+                continue; // the application skips empty entries
+            }
+            if (!isOrigin(origin)) {
+                throw new ClusterSettings.Refusal(ALLOWED_ORIGINS + ": " + ClusterSettings.quoted(origin)
+                        + " is not an origin (write scheme://host or scheme://host:port, lower case, no path)");
+            }
+        }
+    }
+
+    static boolean isOrigin(String text) {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            return false;
+        }
+        return uri.getScheme() != null && uri.getHost() != null && uri.getRawUserInfo() == null
+                && uri.getRawPath() != null && uri.getRawPath().isEmpty() && uri.getRawQuery() == null
+                && uri.getRawFragment() == null && text.equals(text.toLowerCase(Locale.ROOT))
+                && text.equals(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort()));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.latchkey.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SettingsCheckTest {
+
+    private static final String KEY_32 = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+    private static final String KEY_31 = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[31]);
+
+    private final Map<String, String> settings = new HashMap<>();
+
+    private String refusal() {
+        return assertThrows(ClusterSettings.Refusal.class, () -> SettingsCheck.check(settings::get)).getMessage();
+    }
+
+    @Test
+    void unsetAndBlankSettingsTakeTheirDefaults() {
+        assertDoesNotThrow(() -> SettingsCheck.check(settings::get));
+        for (String name : new String[] {"LATCHKEY_MAX_DURATION_SECS", "LATCHKEY_WS_EXPIRY_WARNING_SECS",
+                "LATCHKEY_RETENTION_DAYS", "LATCHKEY_JWT_SECRET", "LATCHKEY_DB_URL", "LATCHKEY_ALLOWED_ORIGINS"}) {
+            settings.put(name, " ");
+        }
+        assertDoesNotThrow(() -> SettingsCheck.check(settings::get));
+    }
+
+    @Test
+    void goodValuesPass() {
+        settings.put("LATCHKEY_MAX_DURATION_SECS", "3600");
+        settings.put("LATCHKEY_WS_EXPIRY_WARNING_SECS", "0");
+        settings.put("LATCHKEY_RETENTION_DAYS", " 30 ");
+        settings.put("LATCHKEY_JWT_SECRET", KEY_32 + "," + KEY_32 + "=");
+        settings.put("LATCHKEY_DB_URL", "jdbc:postgresql://db:5432/latchkey");
+        settings.put("LATCHKEY_ALLOWED_ORIGINS", "https://app.example, http://localhost:8080,http://[::1]:3000");
+        assertDoesNotThrow(() -> SettingsCheck.check(settings::get));
+        settings.put("LATCHKEY_DB_URL", "jdbc:h2:file:./data/latchkey");
+        assertDoesNotThrow(() -> SettingsCheck.check(settings::get));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "LATCHKEY_MAX_DURATION_SECS|1h|1|315360000",
+        "LATCHKEY_MAX_DURATION_SECS|0|1|315360000",
+        "LATCHKEY_MAX_DURATION_SECS|-5|1|315360000",
+        "LATCHKEY_MAX_DURATION_SECS|315360001|1|315360000",
+        "LATCHKEY_MAX_DURATION_SECS|99999999999999999999|1|315360000",
+        "LATCHKEY_MAX_DURATION_SECS|86400.5|1|315360000",
+        "LATCHKEY_WS_EXPIRY_WARNING_SECS|sixty|0|315360000",
+        "LATCHKEY_WS_EXPIRY_WARNING_SECS|-1|0|315360000",
+        "LATCHKEY_RETENTION_DAYS|7d|0|36500",
+        "LATCHKEY_RETENTION_DAYS|36501|0|36500"})
+    void aNumberOutOfShapeOrRangeIsRefused(String name, String value, long min, long max) {
+        settings.put(name, value);
+        assertEquals(name + ": \"" + value + "\" is not a whole number from " + min + " to " + max, refusal());
+    }
+
+    @Test
+    void aShortSecretIsRefusedWithoutRepeatingIt() {
+        settings.put("LATCHKEY_JWT_SECRET", KEY_31);
+        assertEquals("LATCHKEY_JWT_SECRET: the key decodes to 31 bytes; at least 32 are needed", refusal());
+        settings.put("LATCHKEY_JWT_SECRET", KEY_32 + "," + KEY_31);
+        assertEquals("LATCHKEY_JWT_SECRET: key 2 decodes to 31 bytes; at least 32 are needed", refusal());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"c2VjcmV0K3NlY3JldCtzZWNyZXQrc2VjcmV0K3NlY3JldA+/", "not base64 at all but long enough"})
+    void aSecretThatIsNotBase64urlIsRefused(String secret) {
+        settings.put("LATCHKEY_JWT_SECRET", secret);
+        String line = refusal();
+        assertEquals("LATCHKEY_JWT_SECRET: the key is not base64url (A-Z a-z 0-9 - _; make one with:"
+                + " openssl rand -base64 32 | tr '+/' '-_')", line);
+        assertFalse(line.contains(secret));
+    }
+
+    @Test
+    void anEmptyKeyInTheListIsRefused() {
+        settings.put("LATCHKEY_JWT_SECRET", KEY_32 + ",");
+        assertEquals("LATCHKEY_JWT_SECRET: key 2 is empty", refusal());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdbc:mysql://db/latchkey?password=hunter2", "postgresql://db/latchkey?password=hunter2",
+        "jdbc:postgres://db/latchkey?password=hunter2"})
+    void anUnknownDatabaseIsRefusedWithoutRepeatingTheUrl(String url) {
+        settings.put("LATCHKEY_DB_URL", url);
+        String line = refusal();
+        assertEquals("LATCHKEY_DB_URL: must start with jdbc:h2: (embedded) or jdbc:postgresql:"
+                + " (the URL itself is not repeated here)", line);
+        assertFalse(line.contains("hunter2"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"app.example", "https://app.example/", "https://app.example/console", "https://App.example",
+        "https://app.example?x=1", "https://user@app.example", "*", "null", "https://"})
+    void anOriginThatIsNotAnOriginIsRefused(String origin) {
+        settings.put("LATCHKEY_ALLOWED_ORIGINS", "https://ok.example," + origin);
+        assertEquals("LATCHKEY_ALLOWED_ORIGINS: \"" + origin
+                + "\" is not an origin (write scheme://host or scheme://host:port, lower case, no path)", refusal());
+    }
+}
