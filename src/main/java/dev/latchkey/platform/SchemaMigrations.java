@@ -48,7 +48,7 @@ public class SchemaMigrations {
     public static final String DATA_SOURCE = "java:app/jdbc/latchkey";
 
     /** Every migration, oldest first. Add new files at the end; never edit one that has shipped. */
-    static final List<String> MIGRATIONS = List.of("V1__initial_schema.sql", "V2__cluster_lease.sql");
+    static final List<String> MIGRATIONS = List.of("V1__initial_schema.sql", "V2__cluster_lease.sql", "V3__upstream.sql");
 
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class.getName());
     private static final String VERSION_TABLE = "latchkey_schema_version";

@@ -7,6 +7,7 @@ import dev.latchkey.tokens.control.TokenStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -40,6 +41,9 @@ public class ClientSockets {
     @Inject
     Clock clock;
 
+    @Inject
+    Event<ClientSend> sends;
+
     private ScheduledThreadPoolExecutor scheduler;
     private LiveConnections connections;
 
@@ -50,7 +54,7 @@ public class ClientSockets {
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         connections = new LiveConnections(access.validator(), tokenStore::find, clock,
-                settings.wsExpiryWarningSecs(), scheduler);
+                settings.wsExpiryWarningSecs(), scheduler, sends::fire);
     }
 
     @PreDestroy
