@@ -5,6 +5,7 @@ import dev.latchkey.access.boundary.ClientTokenFilter;
 import dev.latchkey.gateway.control.HopHeaders;
 import dev.latchkey.gateway.control.OpenStreams;
 import dev.latchkey.gateway.control.Signing;
+import dev.latchkey.gateway.control.StreamedAnswer;
 import dev.latchkey.gateway.control.TokenMetadata;
 import dev.latchkey.gateway.control.UpstreamCalls;
 import dev.latchkey.gateway.control.UpstreamPaths;
@@ -29,14 +30,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -44,18 +43,21 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.glassfish.jersey.server.ChunkedOutput;
 
 /**
  * The upstream proxy: {@code ANY /client_api/{path}?{query}} with a valid client token (checked by
  * {@link ClientTokenFilter}) goes to {@code {url}/{path}?{query}} of the caller's organization, and the
  * upstream's answer comes back as it is. Bodies stream both ways through the JDK's {@code HttpClient}: the
  * request body is read from the container as the upstream consumes it, and the answer is written and flushed as
- * each piece arrives, so server-sent events reach the client as they are sent and a large body never sits in
- * memory. A container thread is held for the request's duration (see {@code docs/gateway.md}).
+ * each piece arrives ({@link StreamedAnswer}), so server-sent events reach the client as they are sent and a
+ * large body never sits in memory. The container thread waits only for the upstream's status and headers; the
+ * body is relayed by the HTTP client's own threads.
  * {@code GET /client_api} itself stays the session ({@code access} feature), untouched by this resource.
  */
 @Path(ClientTokenFilter.CLIENT_ROOT + "/{path: .+}")
@@ -63,7 +65,6 @@ public class UpstreamProxyResource {
 
     static final String INVALID_PATH = "Invalid path";
     private static final Logger LOG = Logger.getLogger(UpstreamProxyResource.class.getName());
-    private static final int CHUNK_BYTES = 16 * 1024;
     private static final Set<Integer> NO_BODY = Set.of(204, 304);
 
     @Inject
@@ -143,7 +144,7 @@ public class UpstreamProxyResource {
             if (!again.isAccepted()) {
                 throw new ApiError(again.failure().status(), again.failure().detail());
             }
-            HttpResponse<InputStream> answer = send(request, stream);
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer = send(request, stream);
             return answer(method, answer, stream);
         } catch (RuntimeException e) {
             streams.close(stream);
@@ -210,9 +211,9 @@ public class UpstreamProxyResource {
         return HttpRequest.BodyPublishers.noBody();
     }
 
-    private HttpResponse<InputStream> send(HttpRequest request, OpenStreams.Stream stream) {
-        CompletableFuture<HttpResponse<InputStream>> pending =
-                calls.http().sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+    private HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(HttpRequest request, OpenStreams.Stream stream) {
+        CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> pending =
+                calls.http().sendAsync(request, HttpResponse.BodyHandlers.ofPublisher());
         stream.attach(pending);
         try {
             // the request's own timeout ends the wait; this bound only guards against a stuck client
@@ -239,7 +240,8 @@ public class UpstreamProxyResource {
         return new ApiError(TokenFailure.REVOKED.status(), TokenFailure.REVOKED.detail());
     }
 
-    private Response answer(String method, HttpResponse<InputStream> answer, OpenStreams.Stream stream) {
+    private Response answer(String method, HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer,
+                            OpenStreams.Stream stream) {
         Response.ResponseBuilder response = Response.status(answer.statusCode());
         Set<String> named = HopHeaders.namedByConnection(answer.headers().allValues("Connection"));
         for (Map.Entry<String, List<String>> header : answer.headers().map().entrySet()) {
@@ -250,44 +252,14 @@ public class UpstreamProxyResource {
             }
         }
         response.header(ClientCorsFilter.EXPOSE, "*");
-        InputStream upstreamBody = answer.body();
+        ChunkedOutput<byte[]> out = new ChunkedOutput<>(byte[].class);
+        StreamedAnswer body = new StreamedAnswer(out, () -> streams.close(stream));
+        stream.attach(body);
+        answer.body().subscribe(body);
         if ("HEAD".equals(method) || NO_BODY.contains(answer.statusCode())) {
-            try {
-                upstreamBody.close();
-            } catch (IOException e) {
-                LOG.fine("Closing an empty upstream body failed");
-            }
-            streams.close(stream);
+            body.close();
             return response.build();
         }
-        stream.attach(upstreamBody);
-        return response.entity((StreamingOutput) out -> copy(upstreamBody, out, stream)).build();
-    }
-
-    /**
-     * Copies the upstream's body to the client, flushing every piece as it arrives. When the client goes away the
-     * write fails and closing the upstream's body cancels the upstream call; when the token is revoked the body is
-     * closed under the copy and the answer ends there.
-     */
-    private void copy(InputStream upstreamBody, OutputStream out, OpenStreams.Stream stream) throws IOException {
-        byte[] chunk = new byte[CHUNK_BYTES];
-        try (InputStream in = upstreamBody) {
-            int read;
-            while ((read = in.read(chunk)) != -1 && !stream.isCut()) {
-                out.write(chunk, 0, read);
-                out.flush();
-            }
-        } catch (IOException e) {
-            if (!stream.isCut()) {
-                LOG.log(Level.FINE, "Proxied answer ended early: {0}", e.getClass().getName());
-                throw e;
-            }
-        } finally {
-            streams.close(stream);
-        }
-        if (stream.isCut()) {
-            LOG.fine("Proxied answer cut: its token was revoked");
-            throw new IOException("The token was revoked");
-        }
+        return response.entity(out).build();
     }
 }
