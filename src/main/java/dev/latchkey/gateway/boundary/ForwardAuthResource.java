@@ -17,6 +17,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ import java.util.List;
  * with the one validator and answer 200 with the identity headers and an empty body, or the validation table's
  * 401 and JSON body. The credential is the {@code Authorization} header, or else, for WebSocket handshakes,
  * the {@code client_key} query parameter of the original URI the proxy passes in {@code X-Forwarded-Uri}
- * (Traefik, Caddy) or {@code X-Original-URI} (the nginx convention). Only 200 allows in every one of these
+ * (Traefik, Caddy) or {@code X-Original-URI} (the nginx convention), or else of this request's own URI (Envoy
+ * appends the original path and query to {@code /forward_auth}). Only 200 allows in every one of these
  * proxies; nginx turns any status but 401 and 403 into a 500 of its own.
  */
 @Path("forward_auth{path: (/.*)?}")
@@ -45,6 +47,9 @@ public class ForwardAuthResource {
 
     @Context
     HttpHeaders headers;
+
+    @Context
+    UriInfo uri;
 
     @GET
     public Response get() {
@@ -100,8 +105,14 @@ public class ForwardAuthResource {
             throw ApiError.badRequest(AMBIGUOUS);
         }
         String header = authorization == null || authorization.isEmpty() ? null : authorization.get(0);
-        String forwardedUri = headers.getHeaderString("X-Forwarded-Uri");
-        List<String> keys = clientKeys(forwardedUri != null ? forwardedUri : headers.getHeaderString("X-Original-URI"));
+        String original = headers.getHeaderString("X-Forwarded-Uri");
+        if (original == null) {
+            original = headers.getHeaderString("X-Original-URI");
+        }
+        if (original == null) {
+            original = uri.getRequestUri().getRawPath() + "?" + uri.getRequestUri().getRawQuery(); // Envoy
+        }
+        List<String> keys = clientKeys(original);
         if (keys.size() > 1 || (keys.size() == 1 && header != null && !header.equals(keys.get(0)))) {
             throw ApiError.badRequest(AMBIGUOUS);
         }

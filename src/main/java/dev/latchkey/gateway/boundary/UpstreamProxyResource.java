@@ -31,6 +31,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -95,13 +96,13 @@ public class UpstreamProxyResource {
     HttpServletRequest servletRequest;
 
     @GET
-    public Response get(InputStream body) {
-        return forward("GET", body);
+    public Response get() {
+        return forward("GET", containerBody());
     }
 
     @HEAD
-    public Response head(InputStream body) {
-        return forward("HEAD", body);
+    public Response head() {
+        return forward("HEAD", containerBody());
     }
 
     @POST
@@ -120,14 +121,26 @@ public class UpstreamProxyResource {
     }
 
     @DELETE
-    public Response delete(InputStream body) {
-        return forward("DELETE", body);
+    public Response delete() {
+        return forward("DELETE", containerBody());
     }
 
     /** Not a CORS preflight (those are answered by {@link ProxyPreflightFilter}): the upstream's to answer. */
     @OPTIONS
-    public Response options(InputStream body) {
-        return forward("OPTIONS", body);
+    public Response options() {
+        return forward("OPTIONS", containerBody());
+    }
+
+    /**
+     * The request body of a method JAX-RS expects none for (GET, HEAD, DELETE, OPTIONS): read from the container
+     * only if the client sent one.
+     */
+    private InputStream containerBody() {
+        try {
+            return servletRequest.getInputStream();
+        } catch (IOException e) {
+            throw new ApiError(400, "Request body could not be read");
+        }
     }
 
     private Response forward(String method, InputStream body) {
