@@ -16,6 +16,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -71,37 +74,51 @@ public class ClientMessagesForwarder {
                 metadata.of(client))) {
             request.header(header[0], header[1]);
         }
+        // the request's timeout bounds the wait for the status; this one also bounds reading the answer
+        AtomicReference<InputStream> answerBody = new AtomicReference<>();
         calls.http().sendAsync(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofInputStream())
-                .whenComplete((answer, failure) -> {
-                    if (failure != null) {
-                        LOG.fine(() -> "Client message of token " + client.tokenId() + " not delivered: "
-                                + failure.getClass().getName());
-                        send.fail(UpstreamCalls.detail(failure));
+                .thenApply(answer -> {
+                    answerBody.set(answer.body());
+                    return read(answer);
+                })
+                .orTimeout(calls.timeout().toMillis() * 2, TimeUnit.MILLISECONDS)
+                .whenComplete((outcome, failure) -> {
+                    if (failure == null) {
+                        outcome.accept(send);
                         return;
                     }
-                    answer(send, answer);
+                    closeQuietly(answerBody.get());
+                    LOG.fine(() -> "Client message of token " + client.tokenId() + " not answered: "
+                            + failure.getClass().getName());
+                    send.fail(UpstreamCalls.detail(failure));
                 });
     }
 
-    private static void answer(ClientSend send, HttpResponse<InputStream> answer) {
+    /** Reads the upstream's answer (at most one byte more than allowed) into what the client gets. */
+    private static Consumer<ClientSend> read(HttpResponse<InputStream> answer) {
         byte[] bytes;
         try (InputStream in = answer.body()) {
             bytes = in.readNBytes(MAX_REPLY_BYTES + 1);
         } catch (IOException e) {
-            send.fail(UpstreamCalls.UNAVAILABLE);
-            return;
+            return send -> send.fail(UpstreamCalls.UNAVAILABLE);
         }
         if (answer.statusCode() < 200 || answer.statusCode() > 299) {
-            send.fail("Upstream answered with status " + answer.statusCode());
-        } else if (bytes.length > MAX_REPLY_BYTES) {
-            send.fail(TOO_LARGE);
-        } else {
-            JsonValue data = parse(bytes);
-            if (data == null) {
-                send.fail(NOT_JSON);
-            } else {
-                send.reply(data);
+            return send -> send.fail("Upstream answered with status " + answer.statusCode());
+        }
+        if (bytes.length > MAX_REPLY_BYTES) {
+            return send -> send.fail(TOO_LARGE);
+        }
+        JsonValue data = parse(bytes);
+        return data == null ? send -> send.fail(NOT_JSON) : send -> send.reply(data);
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException e) {
+                LOG.fine("Closing an upstream answer failed");
             }
         }
     }

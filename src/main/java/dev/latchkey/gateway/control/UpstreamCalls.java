@@ -11,6 +11,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The one HTTP client the gateway calls upstreams with: the JDK's {@link HttpClient} (non-blocking, streams both
@@ -52,7 +53,8 @@ public class UpstreamCalls {
     /** Whether a failed call timed out waiting for the upstream's answer (rather than not reaching it). */
     public static boolean isTimeout(Throwable failure) {
         Throwable cause = unwrap(failure);
-        return cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException);
+        return (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException))
+                || cause instanceof TimeoutException;
     }
 
     /** The contract's answer to a failed upstream call: 504 "Upstream timed out" or 502 "Upstream unavailable". */
