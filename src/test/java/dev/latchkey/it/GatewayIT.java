@@ -178,16 +178,17 @@ class GatewayIT extends BlackBoxTest {
         String token = org.mintToken(Api.uniqueClient(), 600);
         String marker = marker();
         for (String path : List.of(marker + "/%2e%2e/%2e%2e/x", marker + "/..%2f..%2fx", marker + "/a%2Fb",
-                marker + "/.%2e/x", marker + "/%2E%2E", marker + "/a%00")) {
+                marker + "/.%2e/x", marker + "/%2E%2E")) {
             Api.Reply reply = org.get("api/v1/client_api/" + path, Api.bearer(token));
             assertTrue(reply.status() == 400 || reply.status() == 404, () -> path + " answered " + reply.status());
             assertEquals("application/json", reply.headers().firstValue("Content-Type").orElse(null),
                     () -> path + " answered " + reply.status() + " " + reply.body());
             reply.assertError(reply.status(), reply.status() == 400 ? "Invalid path" : "Not found");
         }
-        // Grizzly refuses an encoded backslash itself, with an empty 400, before any filter runs
-        assertEquals(400, org.get("api/v1/client_api/" + marker + "/a%5c..", Api.bearer(token)).status());
-        assertEquals(400, org.get("api/v1/client_api/" + marker + "/a%5cb", Api.bearer(token)).status());
+        // Grizzly refuses an encoded backslash or NUL itself, with an empty 400, before any filter runs
+        for (String path : List.of(marker + "/a%5c..", marker + "/a%5cb", marker + "/a%00")) {
+            assertEquals(400, org.get("api/v1/client_api/" + path, Api.bearer(token)).status(), path);
+        }
         assertEquals(List.of(), upstream.requestsWith(marker));
         // the container merges "//" before the proxy sees the path: it can only land below the base
         org.get("api/v1/client_api/" + marker + "//127.0.0.1:1/x", Api.bearer(token));
