@@ -141,6 +141,8 @@ export class LatchkeySocket {
   /** @type {LatchkeySocketState} */ #state = "connecting";
   /** @type {ReturnType<typeof setTimeout> | null} */ #timer = null;
   /** @type {WeakMap<WebSocket, string>} the token governing each connection */ #tokens = new WeakMap();
+  /** @type {Map<string, {resolve: (data: unknown) => void, reject: (error: Error) => void}>} */ #sends = new Map();
+  #nextSendId = 0;
   #retryMs;
   #attempts = 0;
 
@@ -167,9 +169,29 @@ export class LatchkeySocket {
     return this.#sendJson({ type: "ping" });
   }
 
+  /**
+   * Sends `data` to the organization (`{"type": "send"}`, POSTed by Latchkey to the org's messages URL) and
+   * resolves with the organization's JSON answer. Rejects with an Error whose message is Latchkey's detail
+   * ("Upstream timed out", "Messages are not enabled for this organization"...), or "Not connected" /
+   * "Connection closed" when the socket is not open or closes before the answer.
+   * @param {unknown} data any JSON value
+   * @returns {Promise<unknown>}
+   */
+  send(data) {
+    const id = "s" + (++this.#nextSendId);
+    return new Promise((resolve, reject) => {
+      this.#sends.set(id, { resolve, reject });
+      if (!this.#sendJson({ type: "send", id, data })) {
+        this.#sends.delete(id);
+        reject(new Error("Not connected"));
+      }
+    });
+  }
+
   /** Closes the socket for good (code 1000). */
   close() {
     this.#stop("closed");
+    this.#failSends();
     this.#socket?.close(1000);
   }
 
@@ -197,6 +219,7 @@ export class LatchkeySocket {
     socket.onclose = (event) => {
       if (socket !== this.#socket) return;
       this.#socket = null;
+      this.#failSends();
       this.#onClose(event, opened, token);
     };
   }
@@ -229,12 +252,31 @@ export class LatchkeySocket {
       case "message":
         this.#options.onMessage?.(message.data);
         break;
-      case "error":
-        this.#report(new Error(String(message.detail)));
+      case "reply":
+        this.#settle(message.id)?.resolve(message.data);
         break;
+      case "error": {
+        const send = typeof message.id === "string" ? this.#settle(message.id) : null;
+        if (send) send.reject(new Error(String(message.detail)));
+        else this.#report(new Error(String(message.detail)));
+        break;
+      }
       default:
         break; // pong, and types this version does not know
     }
+  }
+
+  /** The waiting `send` with this id, removed from the waiting ones. @param {string} id */
+  #settle(id) {
+    const send = this.#sends.get(id);
+    this.#sends.delete(id);
+    return send ?? null;
+  }
+
+  /** A closed connection answers no waiting `send`: they fail rather than hang. */
+  #failSends() {
+    for (const send of this.#sends.values()) send.reject(new Error("Connection closed"));
+    this.#sends.clear();
   }
 
   /** @param {WebSocket} socket */

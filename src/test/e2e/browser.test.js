@@ -195,6 +195,42 @@ describe("a customer's page on another origin", () => {
     await page.close();
   });
 
+  test("a proxied path of the org's API is called cross-origin, and a message goes to the org and back", async () => {
+    const client = unique("gateway");
+    const page = await appPage();
+    const result = await page.evaluate(async ({ latchkey, client }) => {
+      const { LatchkeyClient } = await import(`${latchkey}/latchkey-client.js`);
+      const helper = new LatchkeyClient({
+        baseUrl: latchkey,
+        getToken: async () =>
+          (await (await fetch(`/token?client=${client}&secs=600`, { method: "POST" })).json()).access_token,
+      });
+      // a PUT with a JSON body and a custom header: the browser sends a preflight first
+      const response = await helper.fetch("/api/v1/client_api/orders/7?full=1", {
+        method: "PUT", headers: { "Content-Type": "application/json", "X-Request-Id": "r1" },
+        body: JSON.stringify({ qty: 2 }),
+      });
+      const proxied = { status: response.status, body: await response.json(),
+        upstreamHeader: response.headers.get("X-Upstream") };
+      const socket = helper.connect();
+      await new Promise((ok, fail) => {
+        const started = Date.now();
+        const wait = () => socket.state === "open" ? ok()
+          : Date.now() - started > 10000 ? fail(new Error("socket not open")) : setTimeout(wait, 50);
+        wait();
+      });
+      const reply = await socket.send({ question: 42 });
+      socket.close();
+      return { proxied, reply };
+    }, { latchkey: env.latchkey, client });
+    assert.equal(result.proxied.status, 200);
+    assert.equal(result.proxied.upstreamHeader, "app");
+    assert.deepEqual(result.proxied.body, { method: "PUT", path: "/upstream/orders/7?full=1",
+      body: '{"qty":2}', client, authorization: null });
+    assert.deepEqual(result.reply, { echo: { question: 42 } });
+    await page.close();
+  });
+
   test("latchkey-client.js reconnects with backoff after the connection is lost", async () => {
     const client = unique("reconnect");
     const page = await appPage();

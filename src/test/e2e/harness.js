@@ -27,7 +27,11 @@ export async function freePort() {
   });
 }
 
-/** The customer's app: GET /app.html, and POST /token?client=&secs= which mints with the org key. */
+/**
+ * The customer's app: GET /app.html, and POST /token?client=&secs= which mints with the org key. It is also the
+ * organization's upstream API behind Latchkey: /upstream/... answers what it was asked with the identity
+ * Latchkey added, and POST /upstream-messages answers a client's message with {"echo": data}.
+ */
 function startApp(latchkey) {
   const minted = new Map();
   const server = createServer(async (request, response) => {
@@ -49,6 +53,17 @@ function startApp(latchkey) {
         response.writeHead(502, { "Content-Type": "application/json" });
         response.end(JSON.stringify({ detail: String(error.message) }));
       }
+      return;
+    }
+    if (url.pathname.startsWith("/upstream")) {
+      let body = "";
+      for await (const piece of request) body += piece;
+      response.writeHead(200, { "Content-Type": "application/json", "X-Upstream": "app" });
+      response.end(JSON.stringify(url.pathname === "/upstream-messages"
+        ? { echo: JSON.parse(body).data }
+        : { method: request.method, path: request.url, body,
+            client: request.headers["x-latchkey-client-id"] ?? null,
+            authorization: request.headers.authorization ?? null }));
       return;
     }
     response.writeHead(404, { "Content-Type": "application/json" });
@@ -116,6 +131,9 @@ export async function start() {
       // the customer's app and the console (served by Latchkey itself) may use client tokens
       LATCHKEY_ALLOWED_ORIGINS: `${appOrigin},${latchkey}`,
       LATCHKEY_WS_EXPIRY_WARNING_SECS: "2",
+      // the customer's app is also the organization's API behind Latchkey
+      LATCHKEY_UPSTREAM_URL: `${appOrigin}/upstream`,
+      LATCHKEY_MESSAGES_URL: `${appOrigin}/upstream-messages`,
     },
   });
   // If this process ends abruptly (a timeout, Ctrl-C), the server must not outlive it.

@@ -155,6 +155,7 @@ function socketState(text, cls = "") {
   badge.textContent = text;
   badge.className = "badge " + cls;
   $("socket-close").disabled = !socket;
+  $("socket-send").disabled = !socket || text !== "open";
 }
 
 $("socket-open").addEventListener("click", () => {
@@ -186,6 +187,23 @@ $("socket-open").addEventListener("click", () => {
   };
 });
 $("socket-close").addEventListener("click", () => socket?.close(1000));
+
+// {"type": "send"}: the reply (or error) with the same id shows in the log like every other message
+let sent = 0;
+$("socket-send").addEventListener("click", () => {
+  let data;
+  try {
+    data = JSON.parse($("socket-send-data").value);
+  } catch {
+    logLine("not sent: the message must be JSON");
+    return;
+  }
+  const text = JSON.stringify({ type: "send", id: `console-${++sent}`, data });
+  if (socket?.readyState === WebSocket.OPEN) {
+    socket.send(text);
+    logLine("→ " + text);
+  }
+});
 
 // 4. a client's tokens
 function cell(row, label, text, cls) {

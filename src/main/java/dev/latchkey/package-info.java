@@ -11,12 +11,16 @@
  *       constant per row, in the order the checks run).</li>
  *   <li>{@code access}: the client transports that call the validator: the REST filter and {@code /client_api},
  *       CORS, the WebSocket handshake and endpoint, the live connections and the org's pushes to them.</li>
+ *   <li>{@code gateway}: the organization's own API behind Latchkey: the upstream proxy below
+ *       {@code /client_api}, forward auth, clients' messages to the organization, the admin's upstream settings.
+ *       It learns of WebSocket {@code send} messages through the {@code access} feature's {@code ClientSend}
+ *       event.</li>
  *   <li>{@code cluster}: several nodes on one database: the lease under which a node answers from memory,
  *       the change log it replays, and the fan-out of revocations and pushes over Payara's Hazelcast.</li>
  * </ol>
  * Within a feature, {@code boundary} (HTTP and WebSocket adapters) may use {@code control} (logic), which may
  * use {@code entity} (JPA); never the reverse. A lower feature learns of a higher one's needs through CDI events
- * it fires ({@code Revocation}, {@code OrgKeyRevoked}, {@code SigningKeyRotated}) or interfaces it owns
+ * it fires ({@code Revocation}, {@code OrgKeyRevoked}, {@code SigningKeyRotated}, {@code ClientSend}) or interfaces it owns
  * ({@code platform.CacheLease}). {@code LayersTest} fails the build when an import breaks this order.
  */
 package dev.latchkey;

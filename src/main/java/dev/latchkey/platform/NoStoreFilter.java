@@ -6,12 +6,18 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 
-/** Every API answer is about credentials or sessions: none of them may be cached by anyone. */
+/**
+ * Every answer of Latchkey's own is about credentials or sessions: none of them may be cached by anyone. An
+ * upstream's answer passed through by the gateway keeps the {@code Cache-Control} the upstream chose; without
+ * one it gets {@code no-store} too.
+ */
 @Provider
 public class NoStoreFilter implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
+        if (!response.getHeaders().containsKey(HttpHeaders.CACHE_CONTROL)) {
+            response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
+        }
     }
 }

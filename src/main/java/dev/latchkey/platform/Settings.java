@@ -55,6 +55,18 @@ public class Settings {
     @ConfigProperty(name = "LATCHKEY_ACCESS_LOG", defaultValue = "on")
     String accessLog;
 
+    @Inject
+    @ConfigProperty(name = "LATCHKEY_UPSTREAM_URL")
+    Optional<String> upstreamUrl;
+
+    @Inject
+    @ConfigProperty(name = "LATCHKEY_MESSAGES_URL")
+    Optional<String> messagesUrl;
+
+    @Inject
+    @ConfigProperty(name = "LATCHKEY_UPSTREAM_TIMEOUT_SECS", defaultValue = "30")
+    long upstreamTimeoutSecs;
+
     private AllowedOrigins allowedOrigins;
 
     @PostConstruct
@@ -110,5 +122,20 @@ public class Settings {
     /** Whether the database is PostgreSQL (otherwise it is H2, embedded or given by URL). */
     public boolean isPostgres() {
         return databaseUrl.filter(url -> url.startsWith("jdbc:postgresql:")).isPresent();
+    }
+
+    /** The {@code default} organization's upstream API; other organizations set theirs through the admin API. */
+    public Optional<String> upstreamUrl() {
+        return upstreamUrl.filter(value -> !value.isBlank());
+    }
+
+    /** Where the {@code default} organization's clients' WebSocket messages are POSTed. */
+    public Optional<String> messagesUrl() {
+        return messagesUrl.filter(value -> !value.isBlank());
+    }
+
+    /** How long an upstream may take to start answering (status and headers) before 504; at least 1 second. */
+    public java.time.Duration upstreamTimeout() {
+        return java.time.Duration.ofSeconds(Math.max(1, upstreamTimeoutSecs));
     }
 }

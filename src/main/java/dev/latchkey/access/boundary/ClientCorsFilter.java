@@ -40,8 +40,10 @@ public class ClientCorsFilter implements ContainerRequestFilter, ContainerRespon
 
     static final String ORIGIN = "Origin";
     static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
-    static final String ALLOW_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE";
+    /** What {@code /client_api} itself answers; a feature serving paths below it answers their preflights. */
+    static final String ALLOW_METHODS = "GET, HEAD";
     static final String ALLOW_HEADERS = "Authorization, Content-Type";
+    public static final String EXPOSE = "Access-Control-Expose-Headers";
     static final String EXPOSE_HEADERS = "WWW-Authenticate";
     static final String MAX_AGE_SECS = "600";
 
@@ -50,31 +52,38 @@ public class ClientCorsFilter implements ContainerRequestFilter, ContainerRespon
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!isPreflight(request)) {
-            return;
+        if (isPreflight(request)) {
+            request.abortWith(preflight(request, settings, ALLOW_METHODS, ALLOW_HEADERS));
         }
+    }
+
+    /**
+     * The answer to a client-API preflight: 204 with these methods and request headers for an allowed origin,
+     * 403 "Origin not allowed" without CORS headers for any other.
+     */
+    public static Response preflight(ContainerRequestContext request, Settings settings, String methods,
+                                     String requestHeaders) {
         String origin = request.getHeaderString(ORIGIN);
         if (!settings.allowedOrigins().permits(origin)) {
             Response refused = ErrorBodies.response(Response.Status.FORBIDDEN.getStatusCode(),
                     ClientWsFilter.ORIGIN_NOT_ALLOWED);
             refused.getHeaders().add(HttpHeaders.VARY, ORIGIN);
-            request.abortWith(refused);
-            return;
+            return refused;
         }
-        request.abortWith(Response.noContent()
+        return Response.noContent()
                 .header(HttpHeaders.VARY, ORIGIN)
                 .header(ALLOW_ORIGIN, origin)
-                .header("Access-Control-Allow-Methods", ALLOW_METHODS)
-                .header("Access-Control-Allow-Headers", ALLOW_HEADERS)
+                .header("Access-Control-Allow-Methods", methods)
+                .header("Access-Control-Allow-Headers", requestHeaders)
                 .header("Access-Control-Max-Age", MAX_AGE_SECS)
-                .build());
+                .build();
     }
 
     /**
      * Whether the request is a CORS preflight of the client API, which the filter above answers itself. The method
      * is compared first: every other request pays only that comparison.
      */
-    static boolean isPreflight(ContainerRequestContext request) {
+    public static boolean isPreflight(ContainerRequestContext request) {
         return HttpMethod.OPTIONS.equals(request.getMethod()) && request.getHeaderString(ORIGIN) != null
                 && request.getHeaderString("Access-Control-Request-Method") != null
                 && ClientTokenFilter.isClientPath(request);
@@ -91,7 +100,9 @@ public class ClientCorsFilter implements ContainerRequestFilter, ContainerRespon
         String origin = request.getHeaderString(ORIGIN);
         if (origin != null && settings.allowedOrigins().permits(origin)) {
             headers.putSingle(ALLOW_ORIGIN, origin);
-            headers.putSingle("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+            if (!headers.containsKey(EXPOSE)) { // an upstream's answer, passed through, exposes more
+                headers.putSingle(EXPOSE, EXPOSE_HEADERS);
+            }
         }
     }
 }

@@ -29,7 +29,7 @@ import jakarta.ws.rs.ext.Provider;
 @Priority(Priorities.AUTHENTICATION)
 public class ClientTokenFilter implements ContainerRequestFilter {
 
-    static final String CLIENT_ROOT = "client_api";
+    public static final String CLIENT_ROOT = "client_api";
     /** The client this thread's current request was accepted for (decision D1 in the {@code access} package). */
     private static final ThreadLocal<ClientPrincipal> ACCEPTED = new ThreadLocal<>();
 
@@ -64,8 +64,11 @@ public class ClientTokenFilter implements ContainerRequestFilter {
         }
     }
 
-    /** The accepted client of the request being served; only meaningful in a resource under {@code /client_api}. */
-    static ClientPrincipal acceptedClient() {
+    /**
+     * The accepted client of the request being served; only meaningful in a resource under {@code /client_api},
+     * on the thread the resource method was called on.
+     */
+    public static ClientPrincipal acceptedClient() {
         return ACCEPTED.get();
     }
 
@@ -84,7 +87,7 @@ public class ClientTokenFilter implements ContainerRequestFilter {
      * the same decoded, so it is checked as it came (a few character comparisons on the relative path Jersey keeps
      * for its routing); any other path is split into decoded segments.
      */
-    static boolean isClientPath(ContainerRequestContext request) {
+    public static boolean isClientPath(ContainerRequestContext request) {
         UriInfo uri = request.getUriInfo();
         String path = uri.getPath(false);
         if (path.indexOf('%') < 0 && path.indexOf(';') < 0) {

@@ -10,6 +10,7 @@ import dev.latchkey.tokens.control.TokenStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -50,8 +51,10 @@ public class ClientSockets {
     @Inject
     Meters meters;
 
-    private SocketMeters socketMeters;
+    @Inject
+    Event<ClientSend> sends;
 
+    private SocketMeters socketMeters;
     private ScheduledThreadPoolExecutor scheduler;
     private LiveConnections connections;
 
@@ -63,7 +66,7 @@ public class ClientSockets {
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         socketMeters = new SocketMeters(meters);
         connections = new LiveConnections(access.validator(), tokenStore::find, clock,
-                settings.wsExpiryWarningSecs(), scheduler)
+                settings.wsExpiryWarningSecs(), scheduler, sends::fire)
                 .metered(tokenMeters.validations(TokenMeters.Surface.REAUTH), socketMeters);
         LiveConnections open = connections;
         meters.gauge("latchkey_websockets_open", "WebSocket connections open on this node", open::size);

@@ -6,6 +6,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,7 +24,11 @@ public final class LiveConnection {
 
     private static final Logger LOG = Logger.getLogger(LiveConnection.class.getName());
 
+    /** How many {@code send} messages of one connection may wait for the organization's answer at once. */
+    public static final int MAX_SENDS_IN_FLIGHT = 8;
+
     private final Session session;
+    private final AtomicInteger sendsInFlight = new AtomicInteger();
 
     // guarded by this
     ClientPrincipal principal;
@@ -33,6 +38,19 @@ public final class LiveConnection {
     LiveConnection(Session session, ClientPrincipal principal) {
         this.session = session;
         this.principal = principal;
+    }
+
+    /** Counts a {@code send} in; false (and nothing counted) when the connection already has the most in flight. */
+    boolean startSend() {
+        if (sendsInFlight.incrementAndGet() > MAX_SENDS_IN_FLIGHT) {
+            sendsInFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void endSend() {
+        sendsInFlight.decrementAndGet();
     }
 
     /** The principal of the token that governs the connection now. */

@@ -17,6 +17,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,6 +34,10 @@ public final class LiveConnections {
 
     private static final Logger LOG = Logger.getLogger(LiveConnections.class.getName());
     static final int GOING_AWAY = 1001;
+    static final String TOO_MANY_SENDS = "Too many messages in flight: at most "
+            + LiveConnection.MAX_SENDS_IN_FLIGHT + " unanswered";
+    static final String MESSAGES_DISABLED = "Messages are not enabled for this organization";
+    static final String SEND_FAILED = "Internal server error while forwarding the message";
     static final String TOO_BIG_REASON = "Message too big: at most " + SocketMessages.MAX_MESSAGE_BYTES + " bytes";
 
     private final TokenValidator validator;
@@ -42,6 +48,7 @@ public final class LiveConnections {
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private TokenMeters.Validations reauths = TokenMeters.none().validations(TokenMeters.Surface.REAUTH);
     private SocketMeters meters = SocketMeters.none();
+    private final Consumer<ClientSend> sends;
 
     /**
      * @param validator the one validator, for reauth
@@ -51,6 +58,13 @@ public final class LiveConnections {
      */
     public LiveConnections(TokenValidator validator, TokenLookup lookup, Clock clock, long warningSecs,
                            ScheduledExecutorService scheduler) {
+        this(validator, lookup, clock, warningSecs, scheduler, send -> { });
+    }
+
+    /** @param sends where a client's {@code send} messages go (the CDI event); a send nobody takes is refused */
+    public LiveConnections(TokenValidator validator, TokenLookup lookup, Clock clock, long warningSecs,
+                           ScheduledExecutorService scheduler, Consumer<ClientSend> sends) {
+        this.sends = sends;
         this.validator = validator;
         this.lookup = lookup;
         this.clock = clock;
@@ -92,6 +106,7 @@ public final class LiveConnections {
         switch (message.kind()) {
             case PING -> connection.send(SocketMessages.pong());
             case REAUTH -> reauth(connection, message.accessToken());
+            case SEND -> send(connection, message.id(), message.data());
             default -> connection.send(SocketMessages.error(message.detail()));
         }
     }
@@ -161,6 +176,38 @@ public final class LiveConnections {
 
     boolean isEmpty() {
         return registry.isEmpty();
+    }
+
+    /**
+     * Hands a client's message to the organization (through {@link #sends}) unless the connection already has
+     * {@link LiveConnection#MAX_SENDS_IN_FLIGHT} unanswered; the answer reaches the socket only while the
+     * connection is still authorized.
+     */
+    private void send(LiveConnection connection, String id, JsonValue data) {
+        if (!connection.startSend()) {
+            connection.send(SocketMessages.error(id, TOO_MANY_SENDS));
+            return;
+        }
+        AtomicBoolean answered = new AtomicBoolean();
+        ClientSend send = new ClientSend(connection.principal(), id, data, text -> {
+            if (answered.compareAndSet(false, true)) {
+                connection.endSend();
+                if (!connection.isEnded()) {
+                    connection.send(text);
+                }
+            }
+        });
+        try {
+            sends.accept(send);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Forwarding a client message failed: " + e.getClass().getName());
+            if (send.take()) {
+                send.fail(SEND_FAILED);
+            }
+        }
+        if (send.take()) {
+            send.fail(MESSAGES_DISABLED);
+        }
     }
 
     private void reauth(LiveConnection connection, String accessToken) {

@@ -23,16 +23,25 @@ public final class SocketMessages {
     static final String NOT_JSON = "Message is not valid JSON";
     static final String NO_TYPE = "Message must be a JSON object with a string \"type\"";
     static final String UNKNOWN_TYPE = "Unknown message type";
+    static final int MAX_ID_LENGTH = 255;
+    static final String SEND_NEEDS_ID = "A send message needs a string \"id\" of 1 to " + MAX_ID_LENGTH + " characters";
     static final String NOT_TEXT = "Binary messages are not supported: send JSON text";
 
     private SocketMessages() {
     }
 
     /** What a client can ask for. */
-    public enum Kind { PING, REAUTH, INVALID }
+    public enum Kind { PING, REAUTH, SEND, INVALID }
 
-    /** A read client message: {@code accessToken} is set for REAUTH (null when missing), {@code detail} for INVALID. */
-    public record Incoming(Kind kind, String accessToken, String detail) {
+    /**
+     * A read client message: {@code accessToken} is set for REAUTH (null when missing), {@code detail} for INVALID,
+     * {@code id} and {@code data} for SEND ({@code data} is JSON null when absent).
+     */
+    public record Incoming(Kind kind, String accessToken, String detail, String id, JsonValue data) {
+
+        Incoming(Kind kind, String accessToken, String detail) {
+            this(kind, accessToken, detail, null, null);
+        }
 
         static Incoming invalid(String detail) {
             return new Incoming(Kind.INVALID, null, detail);
@@ -57,8 +66,19 @@ public final class SocketMessages {
             case "ping" -> new Incoming(Kind.PING, null, null);
             case "reauth" -> new Incoming(Kind.REAUTH,
                     message.get("access_token") instanceof JsonString token ? token.getString() : null, null);
+            case "send" -> readSend(message);
             default -> Incoming.invalid(UNKNOWN_TYPE);
         };
+    }
+
+
+    private static Incoming readSend(JsonObject message) {
+        if (!(message.get("id") instanceof JsonString id) || id.getString().isEmpty()
+                || id.getString().length() > MAX_ID_LENGTH) {
+            return Incoming.invalid(SEND_NEEDS_ID);
+        }
+        JsonValue data = message.containsKey("data") ? message.get("data") : JsonValue.NULL;
+        return new Incoming(Kind.SEND, null, null, id.getString(), data);
     }
 
     /** Whether a text message is over the limit, counted in UTF-8 bytes whatever the platform charset. */
@@ -80,6 +100,16 @@ public final class SocketMessages {
 
     public static String pong() {
         return "{\"type\":\"pong\"}";
+    }
+
+    /** The organization's answer to a client's {@code send}. */
+    public static String reply(String id, JsonValue data) {
+        return JSON.createObjectBuilder().add("type", "reply").add("id", id).add("data", data).build().toString();
+    }
+
+    /** A failed {@code send}: the error names the message it answers. */
+    public static String error(String id, String detail) {
+        return JSON.createObjectBuilder().add("type", "error").add("id", id).add("detail", detail).build().toString();
     }
 
     public static String error(String detail) {

@@ -4,6 +4,7 @@ import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.access.control.ClientPush;
 import dev.latchkey.access.control.ClientSockets;
+import dev.latchkey.gateway.control.OpenStreams;
 import dev.latchkey.orgs.control.OrgKeyRevoked;
 import dev.latchkey.orgs.control.OrgKeys;
 import dev.latchkey.platform.CacheLease;
@@ -82,6 +83,9 @@ public class ClusterNode {
 
     @Inject
     ClientSockets sockets;
+
+    @Inject
+    OpenStreams proxiedStreams;
 
     @Inject
     OrgKeys orgKeys;
@@ -205,6 +209,7 @@ public class ClusterNode {
     private void revoked(Revocation revocation) {
         access.forget(revocation);
         sockets.close(revocation);
+        proxiedStreams.cut(revocation);
     }
 
     /** After a revocation committed here: returns once no node can answer from memory that predates it. */

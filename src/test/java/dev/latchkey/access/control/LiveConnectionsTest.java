@@ -106,6 +106,58 @@ class LiveConnectionsTest {
     }
 
     @Test
+    void sendsGoToTheOrganizationAtMostEightAtATimeAndNeverAfterTheEnd() {
+        List<ClientSend> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+        LiveConnections sending = new LiveConnections(new TokenValidator(codec,
+                tokenId -> Optional.ofNullable(rows.get(tokenId)), clock), tokenId -> Optional.ofNullable(rows.get(tokenId)),
+                clock, WARNING_SECS, scheduler, send -> {
+                    if (send.take()) {
+                        taken.add(send);
+                    }
+                });
+        FakeSession session = new FakeSession();
+        LiveConnection connection = sending.open(session.session, issue("c1", "t1", 600_000));
+        for (int i = 1; i <= LiveConnection.MAX_SENDS_IN_FLIGHT + 1; i++) {
+            sending.receive(connection, "{\"type\":\"send\",\"id\":\"m" + i + "\",\"data\":" + i + "}");
+        }
+        assertEquals(LiveConnection.MAX_SENDS_IN_FLIGHT, taken.size());
+        assertEquals("m1", taken.get(0).id());
+        assertEquals("t1", taken.get(0).from().tokenId());
+        JsonObject refused = json(session.sent.get(1));
+        assertEquals("error", refused.getString("type"));
+        assertEquals("m9", refused.getString("id"));
+        assertEquals(LiveConnections.TOO_MANY_SENDS, refused.getString("detail"));
+
+        taken.get(0).reply(Json.createValue("ok"));
+        taken.get(0).reply(Json.createValue("twice")); // a second answer to one message is dropped
+        JsonObject reply = json(session.sent.get(2));
+        assertEquals("reply", reply.getString("type"));
+        assertEquals("m1", reply.getString("id"));
+        assertEquals("ok", reply.getString("data"));
+        assertEquals(3, session.sent.size());
+        sending.receive(connection, "{\"type\":\"send\",\"id\":\"m10\"}"); // a place is free again
+        assertEquals(LiveConnection.MAX_SENDS_IN_FLIGHT + 1, taken.size());
+
+        sending.revoke(Revocation.ofToken(ORG, "t1"));
+        sending.receive(connection, "{\"type\":\"send\",\"id\":\"late\"}");
+        taken.get(1).reply(Json.createValue("after the end"));
+        assertEquals(LiveConnection.MAX_SENDS_IN_FLIGHT + 1, taken.size(), "nothing forwarded after revocation");
+        assertEquals(3, session.sent.size(), "no answer reaches an ended connection");
+    }
+
+    @Test
+    void sendsNobodyTakesAreRefused() {
+        FakeSession session = new FakeSession();
+        LiveConnection connection = cut.open(session.session, issue("c1", "t1", 600_000));
+        cut.receive(connection, "{\"type\":\"send\",\"id\":\"a\",\"data\":{}}");
+        cut.receive(connection, "{\"type\":\"send\",\"id\":7}");
+        JsonObject refused = json(session.sent.get(1));
+        assertEquals("a", refused.getString("id"));
+        assertEquals(LiveConnections.MESSAGES_DISABLED, refused.getString("detail"));
+        assertEquals(SocketMessages.SEND_NEEDS_ID, json(session.sent.get(2)).getString("detail"));
+    }
+
+    @Test
     void revokingTheGoverningTokenClosesWith4401() throws Exception {
         FakeSession revoked = new FakeSession();
         FakeSession sameClientOtherToken = new FakeSession();

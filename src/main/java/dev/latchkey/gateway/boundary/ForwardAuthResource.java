@@ -1,0 +1,151 @@
+package dev.latchkey.gateway.boundary;
+
+import dev.latchkey.gateway.control.Signing;
+import dev.latchkey.gateway.control.TokenMetadata;
+import dev.latchkey.platform.ApiError;
+import dev.latchkey.tokens.control.ClientAccess;
+import dev.latchkey.tokens.control.Verdict;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Forward auth for a proxy the organization runs (nginx {@code auth_request}, Traefik ForwardAuth, Envoy
+ * {@code ext_authz} in HTTP mode, Caddy {@code forward_auth}): {@code ANY /forward_auth} and
+ * {@code ANY /forward_auth/{path}} (Envoy puts the original path behind the prefix) check the client credential
+ * with the one validator and answer 200 with the identity headers and an empty body, or the validation table's
+ * 401 and JSON body. The credential is the {@code Authorization} header, or else, for WebSocket handshakes,
+ * the {@code client_key} query parameter of the original URI the proxy passes in {@code X-Forwarded-Uri}
+ * (Traefik, Caddy) or {@code X-Original-URI} (the nginx convention), or else of this request's own URI (Envoy
+ * appends the original path and query to {@code /forward_auth}). Only 200 allows in every one of these
+ * proxies; nginx turns any status but 401 and 403 into a 500 of its own.
+ */
+@Path("forward_auth{path: (/.*)?}")
+public class ForwardAuthResource {
+
+    static final String AMBIGUOUS = "More than one credential: send exactly one";
+
+    @Inject
+    ClientAccess access;
+
+    @Inject
+    TokenMetadata metadata;
+
+    @Context
+    HttpHeaders headers;
+
+    @Context
+    UriInfo uri;
+
+    @GET
+    public Response get() {
+        return check();
+    }
+
+    @HEAD
+    public Response head() {
+        return check();
+    }
+
+    @POST
+    public Response post() {
+        return check();
+    }
+
+    @PUT
+    public Response put() {
+        return check();
+    }
+
+    @PATCH
+    public Response patch() {
+        return check();
+    }
+
+    @DELETE
+    public Response delete() {
+        return check();
+    }
+
+    @OPTIONS
+    public Response options() {
+        return check();
+    }
+
+    private Response check() {
+        Verdict verdict = access.validator().validateCredential(credential());
+        if (!verdict.isAccepted()) {
+            throw new ApiError(verdict.failure().status(), verdict.failure().detail());
+        }
+        Response.ResponseBuilder allowed = Response.ok();
+        for (String[] header : Signing.identity(verdict.principal(), metadata.of(verdict.principal()))) {
+            allowed.header(header[0], header[1]);
+        }
+        return allowed.build();
+    }
+
+    /** The one credential of the request; two different ones are refused rather than chosen between. */
+    private String credential() {
+        List<String> authorization = headers.getRequestHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.size() > 1) {
+            throw ApiError.badRequest(AMBIGUOUS);
+        }
+        String header = authorization == null || authorization.isEmpty() ? null : authorization.get(0);
+        String original = headers.getHeaderString("X-Forwarded-Uri");
+        if (original == null) {
+            original = headers.getHeaderString("X-Original-URI");
+        }
+        if (original == null) {
+            original = uri.getRequestUri().getRawPath() + "?" + uri.getRequestUri().getRawQuery(); // Envoy
+        }
+        List<String> keys = clientKeys(original);
+        if (keys.size() > 1 || (keys.size() == 1 && header != null && !header.equals(keys.get(0)))) {
+            throw ApiError.badRequest(AMBIGUOUS);
+        }
+        return header != null ? header : keys.isEmpty() ? null : keys.get(0);
+    }
+
+    /** The {@code client_key} values in the query of an original request URI (path and query, or absolute). */
+    static List<String> clientKeys(String originalUri) {
+        List<String> keys = new ArrayList<>(1);
+        if (originalUri == null) {
+            return keys;
+        }
+        int query = originalUri.indexOf('?');
+        if (query < 0) {
+            return keys;
+        }
+        int fragment = originalUri.indexOf('#', query);
+        String text = fragment < 0 ? originalUri.substring(query + 1) : originalUri.substring(query + 1, fragment);
+        for (String pair : text.split("&")) {
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? pair : pair.substring(0, equals);
+            if ("client_key".equals(decode(name))) {
+                keys.add(equals < 0 ? "" : decode(pair.substring(equals + 1)));
+            }
+        }
+        return keys;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("X-Forwarded-Uri is not a valid URI");
+        }
+    }
+}

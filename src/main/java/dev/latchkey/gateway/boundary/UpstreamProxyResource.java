@@ -1,0 +1,278 @@
+package dev.latchkey.gateway.boundary;
+
+import dev.latchkey.access.boundary.ClientCorsFilter;
+import dev.latchkey.access.boundary.ClientTokenFilter;
+import dev.latchkey.gateway.control.HopHeaders;
+import dev.latchkey.gateway.control.OpenStreams;
+import dev.latchkey.gateway.control.Signing;
+import dev.latchkey.gateway.control.StreamedAnswer;
+import dev.latchkey.gateway.control.TokenMetadata;
+import dev.latchkey.gateway.control.UpstreamCalls;
+import dev.latchkey.gateway.control.UpstreamPaths;
+import dev.latchkey.gateway.control.UpstreamTarget;
+import dev.latchkey.gateway.control.Upstreams;
+import dev.latchkey.platform.ApiError;
+import dev.latchkey.platform.ErrorBodies;
+import dev.latchkey.tokens.control.ClientAccess;
+import dev.latchkey.tokens.control.ClientPrincipal;
+import dev.latchkey.tokens.control.TokenFailure;
+import dev.latchkey.tokens.control.Verdict;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.glassfish.jersey.server.ChunkedOutput;
+
+/**
+ * The upstream proxy: {@code ANY /client_api/{path}?{query}} with a valid client token (checked by
+ * {@link ClientTokenFilter}) goes to {@code {url}/{path}?{query}} of the caller's organization, and the
+ * upstream's answer comes back as it is. Bodies stream both ways through the JDK's {@code HttpClient}: the
+ * request body is read from the container as the upstream consumes it, and the answer is written and flushed as
+ * each piece arrives ({@link StreamedAnswer}), so server-sent events reach the client as they are sent and a
+ * large body never sits in memory. The container thread waits only for the upstream's status and headers; the
+ * body is relayed by the HTTP client's own threads.
+ * {@code GET /client_api} itself stays the session ({@code access} feature), untouched by this resource.
+ */
+@Path(ClientTokenFilter.CLIENT_ROOT + "/{path: .+}")
+public class UpstreamProxyResource {
+
+    static final String INVALID_PATH = "Invalid path";
+    private static final Logger LOG = Logger.getLogger(UpstreamProxyResource.class.getName());
+    private static final Set<Integer> NO_BODY = Set.of(204, 304);
+
+    @Inject
+    Upstreams upstreams;
+
+    @Inject
+    UpstreamCalls calls;
+
+    @Inject
+    TokenMetadata metadata;
+
+    @Inject
+    OpenStreams streams;
+
+    @Inject
+    ClientAccess access;
+
+    @Inject
+    Clock clock;
+
+    @Context
+    UriInfo uri;
+
+    @Context
+    HttpHeaders headers;
+
+    @Context
+    HttpServletRequest servletRequest;
+
+    @GET
+    public Response get() {
+        return forward("GET", containerBody());
+    }
+
+    @HEAD
+    public Response head() {
+        return forward("HEAD", containerBody());
+    }
+
+    @POST
+    public Response post(InputStream body) {
+        return forward("POST", body);
+    }
+
+    @PUT
+    public Response put(InputStream body) {
+        return forward("PUT", body);
+    }
+
+    @PATCH
+    public Response patch(InputStream body) {
+        return forward("PATCH", body);
+    }
+
+    @DELETE
+    public Response delete() {
+        return forward("DELETE", containerBody());
+    }
+
+    /** Not a CORS preflight (those are answered by {@link ProxyPreflightFilter}): the upstream's to answer. */
+    @OPTIONS
+    public Response options() {
+        return forward("OPTIONS", containerBody());
+    }
+
+    /**
+     * The request body of a method JAX-RS expects none for (GET, HEAD, DELETE, OPTIONS): read from the container
+     * only if the client sent one.
+     */
+    private InputStream containerBody() {
+        try {
+            return servletRequest.getInputStream();
+        } catch (IOException e) {
+            throw new ApiError(400, "Request body could not be read");
+        }
+    }
+
+    private Response forward(String method, InputStream body) {
+        ClientPrincipal client = ClientTokenFilter.acceptedClient();
+        UpstreamTarget upstream = upstreams.of(client.orgId())
+                .orElseThrow(() -> ApiError.notFound(ErrorBodies.forStatus(404)));
+        URI target = target(upstream);
+        HttpRequest request = request(method, body, target, upstream, client);
+
+        OpenStreams.Stream stream = streams.open(client);
+        try {
+            // a revocation that committed after the filter's check found nothing to cut: check once more
+            Verdict again = access.validator().validateCredential(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
+            if (!again.isAccepted()) {
+                throw new ApiError(again.failure().status(), again.failure().detail());
+            }
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer = send(request, stream);
+            return answer(method, answer, stream);
+        } catch (RuntimeException e) {
+            streams.close(stream);
+            throw e;
+        }
+    }
+
+    private URI target(UpstreamTarget upstream) {
+        String path = uri.getPath(false);
+        int start = 0;
+        while (start < path.length() && path.charAt(start) == '/') {
+            start++;
+        }
+        String prefix = ClientTokenFilter.CLIENT_ROOT + "/";
+        if (!path.startsWith(prefix, start)) {
+            throw ApiError.badRequest(INVALID_PATH);
+        }
+        try {
+            return UpstreamPaths.resolve(upstream.url(), path.substring(start + prefix.length()),
+                    uri.getRequestUri().getRawQuery());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(INVALID_PATH);
+        }
+    }
+
+    private HttpRequest request(String method, InputStream body, URI target, UpstreamTarget upstream,
+                                ClientPrincipal client) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(calls.timeout());
+        Set<String> named = HopHeaders.namedByConnection(headers.getRequestHeader("Connection"));
+        for (Map.Entry<String, List<String>> header : headers.getRequestHeaders().entrySet()) {
+            if (HopHeaders.toUpstream(header.getKey(), named)) {
+                for (String value : header.getValue()) {
+                    try {
+                        builder.header(header.getKey(), value);
+                    } catch (IllegalArgumentException e) {
+                        LOG.fine("Header not forwarded: " + header.getKey());
+                    }
+                }
+            }
+        }
+        builder.header("X-Forwarded-For", servletRequest.getRemoteAddr());
+        builder.header("X-Forwarded-Proto", servletRequest.getScheme());
+        String host = headers.getHeaderString(HttpHeaders.HOST);
+        if (host != null) {
+            builder.header("X-Forwarded-Host", host);
+        }
+        String pathAndQuery = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+        for (String[] header : Signing.signedHeaders(upstream.secret(), clock.millis() / 1000, method, pathAndQuery,
+                client, metadata.of(client))) {
+            builder.header(header[0], header[1]);
+        }
+        return builder.method(method, publisher(body)).build();
+    }
+
+    /** The client's body as the upstream reads it: with its length when known, chunked when sent chunked. */
+    private HttpRequest.BodyPublisher publisher(InputStream body) {
+        long length = servletRequest.getContentLengthLong();
+        if (length > 0) {
+            return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body), length);
+        }
+        if (length < 0 && headers.getHeaderString("Transfer-Encoding") != null) {
+            return HttpRequest.BodyPublishers.ofInputStream(() -> body);
+        }
+        return HttpRequest.BodyPublishers.noBody();
+    }
+
+    private HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(HttpRequest request, OpenStreams.Stream stream) {
+        CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> pending =
+                calls.http().sendAsync(request, HttpResponse.BodyHandlers.ofPublisher());
+        stream.attach(pending);
+        try {
+            // the request's own timeout ends the wait; this bound only guards against a stuck client
+            return pending.get(calls.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (CancellationException e) {
+            throw revoked();
+        } catch (ExecutionException e) {
+            if (stream.isCut()) {
+                throw revoked();
+            }
+            LOG.log(Level.FINE, "Upstream call failed: {0}", e.getCause().getClass().getName());
+            throw UpstreamCalls.failure(e.getCause());
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new ApiError(504, UpstreamCalls.TIMED_OUT);
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ApiError(502, UpstreamCalls.UNAVAILABLE);
+        }
+    }
+
+    private static ApiError revoked() {
+        return new ApiError(TokenFailure.REVOKED.status(), TokenFailure.REVOKED.detail());
+    }
+
+    private Response answer(String method, HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer,
+                            OpenStreams.Stream stream) {
+        Response.ResponseBuilder response = Response.status(answer.statusCode());
+        Set<String> named = HopHeaders.namedByConnection(answer.headers().allValues("Connection"));
+        for (Map.Entry<String, List<String>> header : answer.headers().map().entrySet()) {
+            if (HopHeaders.toClient(header.getKey(), named)) {
+                for (String value : header.getValue()) {
+                    response.header(header.getKey(), value);
+                }
+            }
+        }
+        response.header(ClientCorsFilter.EXPOSE, "*");
+        ChunkedOutput<byte[]> out = new ChunkedOutput<>(byte[].class);
+        StreamedAnswer body = new StreamedAnswer(out, () -> streams.close(stream));
+        stream.attach(body);
+        answer.body().subscribe(body);
+        if ("HEAD".equals(method) || NO_BODY.contains(answer.statusCode())) {
+            body.close();
+            return response.build();
+        }
+        return response.entity(out).build();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.latchkey.gateway.control;
+
+import dev.latchkey.platform.ApiError;
+import dev.latchkey.platform.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one HTTP client the gateway calls upstreams with: the JDK's {@link HttpClient} (non-blocking, streams both
+ * ways, pools connections), HTTP/1.1 (no h2c upgrade attempt on {@code http} upstreams), redirects never
+ * followed (a redirect is the upstream's answer, passed back as it is), every call bounded by
+ * {@code LATCHKEY_UPSTREAM_TIMEOUT_SECS} until the upstream's status and headers arrive.
+ */
+@ApplicationScoped
+public class UpstreamCalls {
+
+    public static final String UNAVAILABLE = "Upstream unavailable";
+    public static final String TIMED_OUT = "Upstream timed out";
+
+    @Inject
+    Settings settings;
+
+    private HttpClient http;
+    private Duration timeout;
+
+    @PostConstruct
+    void init() {
+        timeout = settings.upstreamTimeout();
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(timeout)
+                .build();
+    }
+
+    public HttpClient http() {
+        return http;
+    }
+
+    /** How long an upstream may take to answer with its status and headers. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Whether a failed call timed out waiting for the upstream's answer (rather than not reaching it). */
+    public static boolean isTimeout(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        return (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException))
+                || cause instanceof TimeoutException;
+    }
+
+    /** The contract's answer to a failed upstream call: 504 "Upstream timed out" or 502 "Upstream unavailable". */
+    public static ApiError failure(Throwable failure) {
+        return isTimeout(failure) ? new ApiError(504, TIMED_OUT) : new ApiError(502, UNAVAILABLE);
+    }
+
+    public static String detail(Throwable failure) {
+        return isTimeout(failure) ? TIMED_OUT : UNAVAILABLE;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

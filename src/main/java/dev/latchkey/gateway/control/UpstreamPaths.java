@@ -1,0 +1,88 @@
+package dev.latchkey.gateway.control;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * Where a proxied request goes: {@code {url}/{path}?{query}}, with the path and query as the client sent them
+ * (still percent-encoded), and never anywhere outside {@code {url}}. A path is refused, not repaired, when a
+ * segment is empty ({@code //host}), is {@code .} or {@code ..} once decoded ({@code %2e%2e}), hides a slash or a
+ * backslash ({@code %2f}, {@code %5c}), or holds a character RFC 3986 does not allow in a path segment.
+ */
+public final class UpstreamPaths {
+
+    private UpstreamPaths() {
+    }
+
+    /**
+     * @param base       the organization's upstream URL (absolute http or https, no query, no fragment)
+     * @param rawSubPath the client's path below {@code /client_api/}, percent-encoded as received
+     * @param rawQuery   the client's query as received, or null
+     * @return the upstream URL, below {@code base}
+     * @throws IllegalArgumentException when the path or query could leave the base or is not a valid URI part
+     */
+    public static URI resolve(URI base, String rawSubPath, String rawQuery) {
+        if (rawSubPath.isEmpty()) {
+            throw new IllegalArgumentException("empty path");
+        }
+        String[] segments = rawSubPath.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            if (!(segments[i].isEmpty() && i == segments.length - 1 && i > 0)) { // a trailing slash is kept
+                checkSegment(segments[i]);
+            }
+        }
+        if (rawQuery != null) {
+            checkChars(rawQuery, true);
+        }
+        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+        while (basePath.endsWith("/")) {
+            basePath = basePath.substring(0, basePath.length() - 1);
+        }
+        String target = base.getScheme() + "://" + base.getRawAuthority() + basePath + "/" + rawSubPath
+                + (rawQuery == null ? "" : "?" + rawQuery);
+        try {
+            URI uri = new URI(target);
+            if (!uri.getRawAuthority().equals(base.getRawAuthority()) || !uri.getRawPath().startsWith(basePath + "/")) {
+                throw new IllegalArgumentException("outside the base");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URI");
+        }
+    }
+
+    private static void checkSegment(String segment) {
+        if (segment.isEmpty()) {
+            throw new IllegalArgumentException("empty segment");
+        }
+        checkChars(segment, false);
+        String lower = segment.toLowerCase(Locale.ROOT);
+        if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")) {
+            throw new IllegalArgumentException("encoded separator");
+        }
+        String decoded = lower.replace("%2e", ".");
+        if (decoded.equals(".") || decoded.equals("..")) {
+            throw new IllegalArgumentException("dot segment");
+        }
+    }
+
+    /** RFC 3986: pchar = unreserved / pct-encoded / sub-delims / ":" / "@"; a query also allows "/" and "?". */
+    private static void checkChars(String text, boolean query) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._~!$&'()*+,;=:@".indexOf(c) >= 0 || (query && (c == '/' || c == '?'));
+            if (c == '%') {
+                ok = i + 2 < text.length() && isHex(text.charAt(i + 1)) && isHex(text.charAt(i + 2));
+            }
+            if (!ok) {
+                throw new IllegalArgumentException("invalid character");
+            }
+        }
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+}

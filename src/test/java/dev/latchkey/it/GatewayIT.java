@@ -1,0 +1,432 @@
+package dev.latchkey.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway against a small upstream this test starts on loopback: the upstream proxy below
+ * {@code /client_api}, the admin's upstream endpoints, forward auth called directly, and clients' WebSocket
+ * messages to the organization. The server runs with {@code LATCHKEY_UPSTREAM_TIMEOUT_SECS=2}.
+ */
+class GatewayIT extends BlackBoxTest {
+
+    private static TestUpstream upstream;
+
+    private String orgId;
+    private String orgKey;
+    private String secret;
+    private Api org;
+
+    @BeforeAll
+    static void startUpstream() throws IOException {
+        upstream = new TestUpstream();
+    }
+
+    @AfterAll
+    static void stopUpstream() {
+        upstream.close();
+    }
+
+    /** A fresh organization whose upstream is the test upstream's /base, with client messages to /messages. */
+    @BeforeEach
+    void organization() {
+        JsonObject created = api.createOrg();
+        orgId = created.getString("org_id");
+        orgKey = created.getString("api_key");
+        org = new Api(base, orgKey);
+        Api.Reply put = putUpstream(orgId, "{\"url\":\"" + upstream.url() + "/base/\",\"messages_url\":\""
+                + upstream.url() + "/messages\"}");
+        assertEquals(200, put.status(), put.body());
+        secret = put.json().getString("signing_secret");
+        assertTrue(secret.startsWith("lks-"), secret);
+    }
+
+    private Api.Reply putUpstream(String org, String body) {
+        return api.send(api.request("api/v1/admin/orgs/" + org + "/upstream", Api.bearer(Api.ADMIN_KEY))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static String marker() {
+        return "m" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    // ---- the proxy ----
+
+    @Test
+    void forwardsWithIdentityAndSignatureAndStripsWhatTheClientMayNotSay() throws Exception {
+        String client = "user 42/é";
+        JsonObject minted = org.mint(client, 600, "{\"plan\":\"pro\"}");
+        String token = minted.getString("access_token");
+        String marker = marker();
+        Api.Reply reply = org.send(org.request("api/v1/client_api/" + marker + "/a%20b/c?x=1&y=%2F", Api.bearer(token))
+                .header("X-Latchkey-Client-Id", "someone-else")
+                .header("X-Latchkey-Signature", "t=1,v1=00")
+                .header("X-Forwarded-For", "203.0.113.9")
+                .header("X-Forwarded-Host", "evil.example")
+                .header("Forwarded", "for=203.0.113.9")
+                .header("X-Keep-Me", "kept")
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("hello")));
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals("{\"bytes\":5}", reply.body());
+
+        List<TestUpstream.Received> got = upstream.requestsWith(marker);
+        assertEquals(1, got.size());
+        TestUpstream.Received request = got.get(0);
+        assertEquals("POST", request.method());
+        assertEquals("/base/" + marker + "/a%20b/c?x=1&y=%2F", request.pathAndQuery());
+        assertEquals("hello", request.body());
+        assertEquals("kept", request.header("X-Keep-Me"));
+        assertEquals("text/plain", request.header("Content-Type"));
+        assertNull(request.header("Authorization"));
+        assertNull(request.header("Forwarded"));
+        // the address Latchkey saw the test connect from, never what the client claimed
+        assertTrue(request.header("X-Forwarded-For").matches("[0-9.]+|[0-9a-f:]+"), request.header("X-Forwarded-For"));
+        assertEquals("http", request.header("X-Forwarded-Proto"));
+        assertEquals(base.getHost() + ":" + base.getPort(), request.header("X-Forwarded-Host"));
+
+        assertEquals(orgId, request.header("X-Latchkey-Org-Id"));
+        assertEquals("user%2042%2F%C3%A9", request.header("X-Latchkey-Client-Id"));
+        assertEquals(minted.getString("token_id"), request.header("X-Latchkey-Token-Id"));
+        assertEquals(minted.getString("expires_at"), request.header("X-Latchkey-Expires-At"));
+        assertEquals("{\"plan\":\"pro\"}", new String(
+                Base64.getUrlDecoder().decode(request.header("X-Latchkey-Metadata")), StandardCharsets.UTF_8));
+        assertSigned(request, secret);
+    }
+
+    /** The verification docs/gateway.md gives upstreams, done as an upstream would. */
+    static void assertSigned(TestUpstream.Received request, String secret) throws Exception {
+        String signature = request.header("X-Latchkey-Signature");
+        assertNotNull(signature);
+        String t = signature.replaceAll("^t=(\\d+),v1=[0-9a-f]{64}$", "$1");
+        String v1 = signature.replaceAll("^t=\\d+,v1=([0-9a-f]{64})$", "$1");
+        assertTrue(Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(t)) < 60, signature);
+        String signed = String.join("\n", "latchkey-v1", t, request.header("X-Latchkey-Request-Id"),
+                request.method(), request.pathAndQuery(), request.header("X-Latchkey-Org-Id"),
+                request.header("X-Latchkey-Client-Id"), request.header("X-Latchkey-Token-Id"),
+                request.header("X-Latchkey-Expires-At"), request.header("X-Latchkey-Metadata"));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        assertEquals(HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8))), v1);
+    }
+
+    @Test
+    void upstreamStatusesHeadersAndRedirectsComeBackAsTheyAre() {
+        String token = org.mintToken(Api.uniqueClient(), 600);
+        for (int status : new int[] {200, 201, 404, 418, 500, 503}) {
+            Api.Reply reply = org.send(org.request("api/v1/client_api/status/" + status, Api.bearer(token))
+                    .header("Origin", "http://app.example").GET());
+            assertEquals(status, reply.status());
+            assertEquals("status " + status, reply.body());
+            assertEquals("yes", reply.headers().firstValue("X-Upstream").orElse(null));
+            // CORS is Latchkey's: the allowed origin, never the upstream's "*"
+            assertEquals("http://app.example", reply.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        }
+        Api.Reply redirect = org.get("api/v1/client_api/redirect", Api.bearer(token));
+        assertEquals(302, redirect.status());
+        assertEquals("http://127.0.0.1:1/internal", redirect.headers().firstValue("Location").orElse(null));
+        // the session is still the session
+        Api.Reply session = org.clientApi(token);
+        assertEquals(200, session.status());
+        assertTrue(session.json().containsKey("expires_in"));
+    }
+
+    @Test
+    void refusedRequestsNeverReachTheUpstream() {
+        String client = Api.uniqueClient();
+        String token = org.mintToken(client, 600);
+        String marker = marker();
+        String path = "api/v1/client_api/" + marker;
+        org.get(path, null).assertError(401, "Authorization header is missing");
+        org.get(path, "Basic abc").assertError(401, "Authorization header must start with Bearer");
+        org.get(path, Api.bearer(orgKey)).assertError(401, "Invalid token format");
+        assertEquals(200, org.revoke(token).status());
+        org.get(path, Api.bearer(token)).assertError(401, "Token has been revoked");
+        assertEquals(List.of(), upstream.requestsWith(marker));
+    }
+
+    @Test
+    void pathsNeverLeaveTheUpstreamBase() {
+        String token = org.mintToken(Api.uniqueClient(), 600);
+        String marker = marker();
+        for (String path : List.of(marker + "/%2e%2e/%2e%2e/x", marker + "/..%2f..%2fx", marker + "/a%2Fb",
+                marker + "/.%2e/x", marker + "/%2E%2E")) {
+            Api.Reply reply = org.get("api/v1/client_api/" + path, Api.bearer(token));
+            assertTrue(reply.status() == 400 || reply.status() == 404, () -> path + " answered " + reply.status());
+            assertEquals("application/json", reply.headers().firstValue("Content-Type").orElse(null),
+                    () -> path + " answered " + reply.status() + " " + reply.body());
+            reply.assertError(reply.status(), reply.status() == 400 ? "Invalid path" : "Not found");
+        }
+        // Grizzly refuses an encoded backslash or NUL itself, with an empty 400, before any filter runs
+        for (String path : List.of(marker + "/a%5c..", marker + "/a%5cb", marker + "/a%00")) {
+            assertEquals(400, org.get("api/v1/client_api/" + path, Api.bearer(token)).status(), path);
+        }
+        assertEquals(List.of(), upstream.requestsWith(marker));
+        // the container merges "//" before the proxy sees the path: it can only land below the base
+        org.get("api/v1/client_api/" + marker + "//127.0.0.1:1/x", Api.bearer(token));
+        for (TestUpstream.Received request : upstream.requestsWith(marker)) {
+            assertTrue(request.pathAndQuery().startsWith("/base/" + marker + "/"), request.pathAndQuery());
+        }
+    }
+
+    @Test
+    void withoutAnUpstreamOtherPathsAre404AndTheSessionStays() {
+        Api.Reply removed = api.send(api.request("api/v1/admin/orgs/" + orgId + "/upstream", Api.bearer(Api.ADMIN_KEY))
+                .DELETE());
+        assertEquals(200, removed.status(), removed.body());
+        String token = org.mintToken(Api.uniqueClient(), 600);
+        org.get("api/v1/client_api/anything", Api.bearer(token)).assertError(404, "Not found");
+        assertEquals(200, org.clientApi(token).status());
+    }
+
+    @Test
+    void unreachableUpstreamIs502AndSlowOneIs504() {
+        // a port nobody listens on: the test upstream's, once stopped, is not reusable here; port 1 is refused
+        assertEquals(200, putUpstream(orgId, "{\"url\":\"http://127.0.0.1:1/api\"}").status());
+        String token = org.mintToken(Api.uniqueClient(), 600);
+        org.get("api/v1/client_api/x", Api.bearer(token)).assertError(502, "Upstream unavailable");
+
+        assertEquals(200, putUpstream(orgId, "{\"url\":\"" + upstream.url() + "/base\"}").status());
+        long start = System.nanoTime();
+        org.get("api/v1/client_api/slow", Api.bearer(token)).assertError(504, "Upstream timed out");
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(tookMillis >= 1900 && tookMillis < TestUpstream.SLOW.toMillis(), "took " + tookMillis + " ms");
+    }
+
+    @Test
+    void largeUploadsStreamThrough() {
+        String token = org.mintToken(Api.uniqueClient(), 600);
+        long size = 20L * 1024 * 1024;
+        InputStream zeros = new InputStream() {
+            long left = size;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 0 : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                left -= n;
+                return n;
+            }
+        };
+        Api.Reply reply = org.send(org.request("api/v1/client_api/upload", Api.bearer(token))
+                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> zeros), size)));
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals("{\"bytes\":" + size + "}", reply.body());
+    }
+
+    @Test
+    void eventsStreamAsSentAndRevocationCutsThem() throws Exception {
+        String token = org.mintToken(Api.uniqueClient(), 600);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(org.uri("api/v1/client_api/events"))
+                .header("Authorization", Api.bearer(token)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElse(null));
+        assertEquals("no-cache", response.headers().firstValue("Cache-Control").orElse(null));
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            // the first events arrive while the upstream is still sending (it sends for 10 s)
+            assertEquals("data: 1", lines.readLine());
+            assertEquals("", lines.readLine());
+            assertEquals("data: 2", lines.readLine());
+            assertEquals(200, org.revoke(token).status());
+            long revokedAt = System.nanoTime();
+            CompletableFuture<Integer> rest = CompletableFuture.supplyAsync(() -> {
+                int count = 0;
+                try {
+                    while (lines.readLine() != null) {
+                        count++;
+                    }
+                } catch (IOException e) {
+                    // a cut stream may end with an error rather than its last chunk
+                }
+                return count;
+            });
+            int linesAfter = rest.get(5, TimeUnit.SECONDS);
+            long cutMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revokedAt);
+            assertTrue(cutMillis < 1000, "cut after " + cutMillis + " ms");
+            assertTrue(linesAfter < 2 * 5, "lines after revocation: " + linesAfter);
+        }
+        // the upstream saw its reader go away, long before its last event
+        assertTrue(upstream.eventsReaderGone(Duration.ofSeconds(5)));
+    }
+
+    // ---- the admin's endpoints ----
+
+    @Test
+    void adminSetsChecksShowsAndRemovesUpstreams() {
+        for (String bad : List.of("ftp://example.com", "http://user:pw@example.com", "http://example.com/a?b=c",
+                "example.com/api", "http://example.com/#x", "javascript:alert(1)")) {
+            putUpstream(orgId, "{\"url\":" + Json.createValue(bad) + "}").assertError(400,
+                    bad.contains("@") ? "url must not contain credentials"
+                            : bad.contains("?") || bad.contains("#") ? "url must not have a query or a fragment"
+                            : "url must be a valid absolute http or https URL");
+        }
+        putUpstream(orgId, "{}").assertError(400, "url is required");
+        putUpstream(orgId, "{\"url\":\"http://a.example\",\"messages_url\":\"file:///etc/passwd\"}")
+                .assertError(400, "messages_url must be a valid absolute http or https URL");
+        putUpstream(UUID.randomUUID().toString(), "{\"url\":\"http://a.example\"}").assertError(404, "Organization not found");
+
+        Api.Reply again = putUpstream(orgId, "{\"url\":\"https://api.example/v2/\"}");
+        assertEquals(200, again.status(), again.body());
+        assertFalse(again.json().containsKey("signing_secret"), "the secret is shown once");
+        Api.Reply shown = api.get("api/v1/admin/orgs/" + orgId + "/upstream", Api.bearer(Api.ADMIN_KEY));
+        assertEquals(200, shown.status());
+        assertEquals("https://api.example/v2", shown.json().getString("url"));
+        assertTrue(shown.json().isNull("messages_url"));
+        assertFalse(shown.body().contains(secret));
+        api.get("api/v1/admin/orgs/" + orgId + "/upstream", Api.bearer(orgKey)).assertError(401, "Invalid admin key");
+
+        assertEquals(200, api.send(api.request("api/v1/admin/orgs/" + orgId + "/upstream", Api.bearer(Api.ADMIN_KEY))
+                .DELETE()).status());
+        api.get("api/v1/admin/orgs/" + orgId + "/upstream", Api.bearer(Api.ADMIN_KEY))
+                .assertError(404, "No upstream is set for this organization");
+    }
+
+    // ---- CORS ----
+
+    @Test
+    void preflightsAdvertiseOnlyMethodsThatExist() {
+        Api.Reply session = api.send(api.request("api/v1/client_api", null).header("Origin", "http://app.example")
+                .header("Access-Control-Request-Method", "GET").method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        assertEquals(204, session.status());
+        assertEquals("GET, HEAD", session.headers().firstValue("Access-Control-Allow-Methods").orElse(null));
+        Api.Reply proxied = api.send(api.request("api/v1/client_api/orders/7", null).header("Origin", "http://app.example")
+                .header("Access-Control-Request-Method", "PATCH")
+                .header("Access-Control-Request-Headers", "authorization, content-type, x-request-id")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        assertEquals(204, proxied.status());
+        assertEquals("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+                proxied.headers().firstValue("Access-Control-Allow-Methods").orElse(null));
+        assertEquals("authorization, content-type, x-request-id",
+                proxied.headers().firstValue("Access-Control-Allow-Headers").orElse(null));
+        api.send(api.request("api/v1/client_api/orders/7", null).header("Origin", "http://evil.example")
+                .header("Access-Control-Request-Method", "GET").method("OPTIONS", HttpRequest.BodyPublishers.noBody()))
+                .assertError(403, "Origin not allowed");
+    }
+
+    // ---- forward auth ----
+
+    @Test
+    void forwardAuthAllowsValidTokensWithIdentityAndRefusesTheRest() {
+        String client = Api.uniqueClient();
+        JsonObject minted = org.mint(client, 600, "{\"tier\":1}");
+        String token = minted.getString("access_token");
+        for (String path : List.of("api/v1/forward_auth", "api/v1/forward_auth/orders/7?x=1")) {
+            for (String method : List.of("GET", "POST", "DELETE")) {
+                Api.Reply allowed = api.send(api.request(path, Api.bearer(token))
+                        .method(method, HttpRequest.BodyPublishers.noBody()));
+                assertEquals(200, allowed.status(), allowed.body());
+                assertEquals("", allowed.body());
+                assertEquals(client, allowed.headers().firstValue("X-Latchkey-Client-Id").orElse(null));
+                assertEquals(minted.getString("token_id"), allowed.headers().firstValue("X-Latchkey-Token-Id").orElse(null));
+                assertEquals(orgId, allowed.headers().firstValue("X-Latchkey-Org-Id").orElse(null));
+                assertEquals(minted.getString("expires_at"), allowed.headers().firstValue("X-Latchkey-Expires-At").orElse(null));
+                assertEquals(Base64.getUrlEncoder().withoutPadding().encodeToString("{\"tier\":1}".getBytes(StandardCharsets.UTF_8)),
+                        allowed.headers().firstValue("X-Latchkey-Metadata").orElse(null));
+            }
+        }
+        // a WebSocket handshake's client_key, in the URI the proxy forwards
+        Api.Reply socket = api.send(api.request("api/v1/forward_auth", null)
+                .header("X-Forwarded-Uri", "/ws?client_key=" + Api.encode("Bearer " + token) + "&x=1").GET());
+        assertEquals(200, socket.status(), socket.body());
+        Api.Reply original = api.send(api.request("api/v1/forward_auth", null)
+                .header("X-Original-URI", "/ws?client_key=" + Api.encode("Bearer " + token)).GET());
+        assertEquals(200, original.status(), original.body());
+        api.send(api.request("api/v1/forward_auth", null)
+                .header("X-Forwarded-Uri", "/ws?client_key=" + Api.encode("Bearer " + token) + "&client_key=x").GET())
+                .assertError(400, "More than one credential: send exactly one");
+
+        api.get("api/v1/forward_auth", null).assertError(401, "Authorization header is missing");
+        api.get("api/v1/forward_auth", "Token abc").assertError(401, "Authorization header must start with Bearer");
+        api.get("api/v1/forward_auth", Api.bearer(orgKey)).assertError(401, "Invalid token format");
+        api.get("api/v1/forward_auth", Api.bearer(Api.ADMIN_KEY)).assertError(401, "Invalid token format");
+        assertEquals(200, org.revoke(token).status());
+        api.get("api/v1/forward_auth/x", Api.bearer(token)).assertError(401, "Token has been revoked");
+    }
+
+    // ---- messages from clients ----
+
+    @Test
+    void clientMessagesReachTheOrganizationAndRepliesComeBack() throws Exception {
+        String client = Api.uniqueClient();
+        String token = org.mintToken(client, 600);
+        try (LiveSocket socket = LiveSocket.open(base, token)) {
+            socket.next("session");
+            socket.send("{\"type\":\"send\",\"id\":\"q1\",\"data\":{\"n\":1}}");
+            JsonObject reply = socket.next("reply");
+            assertEquals("q1", reply.getString("id"));
+            assertEquals(Json.createObjectBuilder().add("echo", Json.createObjectBuilder().add("n", 1)).build(),
+                    reply.getJsonObject("data"));
+            TestUpstream.Received posted = upstream.received.stream()
+                    .filter(r -> r.pathAndQuery().equals("/messages") && client.equals(r.header("X-Latchkey-Client-Id")))
+                    .findFirst().orElseThrow();
+            assertEquals("POST", posted.method());
+            JsonObject body = Json.createReader(new java.io.StringReader(posted.body())).readObject();
+            assertEquals(client, body.getString("client_id"));
+            assertEquals(orgId, body.getString("org_id"));
+            assertSigned(posted, secret);
+
+            socket.send("{\"type\":\"send\",\"id\":\"q2\",\"data\":\"fail\"}");
+            JsonObject error = socket.next("error");
+            assertEquals("q2", error.getString("id"));
+            assertEquals("Upstream answered with status 500", error.getString("detail"));
+            socket.send("{\"type\":\"send\",\"data\":1}");
+            assertEquals("A send message needs a string \"id\" of 1 to 255 characters", socket.next("error").getString("detail"));
+            socket.assertAlive();
+
+            assertEquals(200, org.revoke(token).status());
+            socket.closed();
+        }
+        long posts = upstream.received.stream().filter(r -> client.equals(r.header("X-Latchkey-Client-Id"))).count();
+        assertEquals(2, posts, "nothing is forwarded after the revocation");
+    }
+
+    @Test
+    void withoutAMessagesUrlSendsAreErrors() {
+        assertEquals(200, putUpstream(orgId, "{\"url\":\"" + upstream.url() + "/base\"}").status());
+        try (LiveSocket socket = LiveSocket.open(base, org.mintToken(Api.uniqueClient(), 600))) {
+            socket.next("session");
+            socket.send("{\"type\":\"send\",\"id\":\"a\",\"data\":null}");
+            JsonObject error = socket.next("error");
+            assertEquals("a", error.getString("id"));
+            assertEquals("Messages are not enabled for this organization", error.getString("detail"));
+            socket.assertAlive();
+        }
+    }
+}
