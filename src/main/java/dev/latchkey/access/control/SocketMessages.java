@@ -3,6 +3,8 @@ package dev.latchkey.access.control;
 import dev.latchkey.tokens.control.ClientPrincipal;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
+import dev.latchkey.platform.ApiError;
+import dev.latchkey.platform.JsonBodies;
 import dev.latchkey.platform.Timestamps;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -42,13 +44,9 @@ public final class SocketMessages {
     public static Incoming read(String text) {
         JsonValue value;
         try (JsonParser parser = JSON.createParser(new StringReader(text))) {
-            parser.next();
-            value = parser.getValue();
-            if (parser.hasNext()) {
-                return Incoming.invalid(NOT_JSON);
-            }
-        } catch (RuntimeException | StackOverflowError e) {
-            return Incoming.invalid(NOT_JSON);
+            value = JsonBodies.strict(parser, "Message");
+        } catch (ApiError e) {
+            return Incoming.invalid(e.detail());
         }
         if (!(value instanceof JsonObject message) || !(message.get("type") instanceof JsonString type)) {
             return Incoming.invalid(NO_TYPE);

@@ -58,8 +58,19 @@ class SocketMessagesTest {
 
     @Test
     void deepNestingIsRefusedRatherThanACrash() {
-        // 30,000 levels fit in 64 KiB; the parser's depth limit (or the stack) refuses them
-        assertInvalid("[".repeat(30_000) + "]".repeat(30_000), "Message is not valid JSON");
+        // 30,000 levels fit in 64 KiB; the reader's depth limit refuses them, naming itself
+        assertInvalid("[".repeat(30_000) + "]".repeat(30_000),
+                "Message is nested too deeply: at most 64 levels of objects and arrays");
+        assertEquals(SocketMessages.Kind.PING, SocketMessages.read("{\"type\":\"ping\",\"x\":"
+                + "[".repeat(63) + "]".repeat(63) + "}").kind());
+    }
+
+    @Test
+    void aMemberNamedTwiceIsRefusedByName() {
+        assertInvalid("{\"type\":\"reauth\",\"access_token\":\"a\",\"access_token\":\"b\"}",
+                "Message names a member twice: access_token (each member may appear once)");
+        assertInvalid("{\"type\":\"ping\",\"type\":\"reauth\"}",
+                "Message names a member twice: type (each member may appear once)");
     }
 
     @ParameterizedTest
