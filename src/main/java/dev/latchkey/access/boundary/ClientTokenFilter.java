@@ -4,6 +4,7 @@ import dev.latchkey.tokens.control.ClientAccess;
 import dev.latchkey.tokens.control.ClientPrincipal;
 import dev.latchkey.tokens.control.TokenValidator;
 import dev.latchkey.tokens.control.Verdict;
+import dev.latchkey.platform.BearerCredentials;
 import dev.latchkey.platform.ErrorBodies;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
@@ -57,6 +58,11 @@ public class ClientTokenFilter implements ContainerRequestFilter {
         Verdict verdict = validator.validateCredential(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         ACCEPTED.set(verdict.principal()); // null when rejected
         if (!verdict.isAccepted()) {
+            // two headers arrive joined by a comma and never pass; only a refusal looks at why
+            if (BearerCredentials.isRepeated(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
+                request.abortWith(ErrorBodies.response(400, BearerCredentials.AMBIGUOUS));
+                return;
+            }
             request.abortWith(ErrorBodies.response(verdict.failure().status(), verdict.failure().detail()));
         }
     }
