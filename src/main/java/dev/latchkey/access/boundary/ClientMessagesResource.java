@@ -1,5 +1,6 @@
 package dev.latchkey.access.boundary;
 
+import dev.latchkey.platform.JsonBody;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.access.control.ClientMessage;
@@ -10,7 +11,6 @@ import dev.latchkey.platform.JsonBodies;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -38,7 +38,7 @@ public class ClientMessagesResource {
     SecurityContext security;
 
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
+    @JsonBody
     public JsonObject push(InputStream body) {
         ClientMessage message = ClientMessage.from(JsonBodies.readObject(body));
         String orgId = ((OrgPrincipal) security.getUserPrincipal()).orgId();

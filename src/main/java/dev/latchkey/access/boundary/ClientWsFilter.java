@@ -64,7 +64,8 @@ public class ClientWsFilter extends HttpFilter {
         String broken = WebSocketHandshake.problem(request.getMethod(), request::getHeader);
         if (broken != null) {
             if (WebSocketHandshake.needsUpgrade(broken)) {
-                response.setHeader("Upgrade", "websocket");
+                // no Upgrade header on the 426: Grizzly takes any answer carrying one for a switch of protocols
+                // and then sends the body without Content-Type and Content-Length
                 response.setHeader(WebSocketHandshake.VERSION, WebSocketHandshake.SUPPORTED_VERSION);
                 refuse(response, WebSocketHandshake.UPGRADE_REQUIRED, broken);
             } else {
@@ -83,7 +84,9 @@ public class ClientWsFilter extends HttpFilter {
         if (status == HttpServletResponse.SC_UNAUTHORIZED) {
             response.setHeader("WWW-Authenticate", "Bearer");
         }
-        response.getWriter().write(ErrorBodies.json(detail));
+        byte[] body = ErrorBodies.json(detail).getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     /** The handshake request as authenticated by this filter. */

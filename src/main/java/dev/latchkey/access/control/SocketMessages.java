@@ -84,14 +84,11 @@ public final class SocketMessages {
         return JSON.createObjectBuilder().add("type", "error").add("detail", detail).build().toString();
     }
 
-    /**
-     * The expiry warning. Its {@code expires_in} is rounded to the nearest second: the timer fires a few
-     * milliseconds after "n seconds before expiry", and the client should read n, not n - 1.
-     */
+    /** The expiry warning; {@code expires_in} as {@link Timestamps#secondsLeft}, like every other one. */
     public static String tokenExpiring(ClientPrincipal principal, long nowMillis) {
         return JSON.createObjectBuilder()
                 .add("type", "token_expiring")
-                .add("expires_in", Math.round(Math.max(0, principal.expiresAt() - nowMillis) / 1000.0))
+                .add("expires_in", secondsLeft(principal, nowMillis))
                 .build().toString();
     }
 
@@ -99,8 +96,8 @@ public final class SocketMessages {
         return JSON.createObjectBuilder().add("type", "message").add("data", data).build().toString();
     }
 
-    /** Whole seconds left, rounded down as in the REST session ({@code GET /client_api}), never negative. */
+    /** Seconds left, by the one rounding rule of every {@code expires_in} ({@link Timestamps#secondsLeft}). */
     static long secondsLeft(ClientPrincipal principal, long nowMillis) {
-        return Math.max(0, principal.expiresAt() - nowMillis) / 1000;
+        return Timestamps.secondsLeft(principal.expiresAt(), nowMillis);
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.orgs.boundary;
 
+import dev.latchkey.platform.JsonBody;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.orgs.control.ApiKeys;
@@ -16,7 +17,6 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -52,7 +52,7 @@ public class AdminResource {
     /** Creates an organization with its first key; the key text is in this answer and nowhere else. */
     @POST
     @Path("orgs")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @JsonBody
     public Response createOrg(InputStream body) {
         JsonObject request = JsonBodies.readObject(body);
         JsonBodies.requireOnly(request, Set.of("name"));

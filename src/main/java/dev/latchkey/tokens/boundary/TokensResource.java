@@ -1,5 +1,6 @@
 package dev.latchkey.tokens.boundary;
 
+import dev.latchkey.platform.JsonBody;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.tokens.control.ClientAccess;
@@ -23,7 +24,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -67,7 +67,7 @@ public class TokensResource {
 
     @POST
     @Path("generate_access_token")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @JsonBody
     public JsonObject generate(InputStream body) {
         TokenRequests.Mint request = TokenRequests.mint(JsonBodies.readObject(body), settings.maxDurationSecs());
         ClientToken token = store.mint(orgId(), request.clientId(), request.durationSecs(), request.metadataJson());
@@ -84,7 +84,7 @@ public class TokensResource {
 
     @POST
     @Path("revoke_token")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @JsonBody
     public JsonObject revoke(InputStream body) {
         TokenRequests.Revoke request = TokenRequests.revoke(JsonBodies.readObject(body));
         JwtCodec.Decoded decoded = signingKeys.codec().decode(request.accessToken());
@@ -104,7 +104,7 @@ public class TokensResource {
 
     @POST
     @Path("revoke_client_tokens")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @JsonBody
     public JsonObject revokeClient(InputStream body) {
         TokenRequests.RevokeClient request = TokenRequests.revokeClient(JsonBodies.readObject(body));
         int revoked = store.revokeClient(orgId(), request.clientId(), request.reason());
@@ -120,7 +120,7 @@ public class TokensResource {
     /** RFC 7662 style: the details of an active token of this org, otherwise only {@code active: false}. */
     @POST
     @Path("introspect")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @JsonBody
     public JsonObject introspect(InputStream body) {
         String accessToken = TokenRequests.introspect(JsonBodies.readObject(body));
         Verdict verdict = access.validator().validateToken(accessToken);
