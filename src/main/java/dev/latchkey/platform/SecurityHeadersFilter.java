@@ -26,8 +26,9 @@ public class SecurityHeadersFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         response.setHeader("X-Content-Type-Options", "nosniff");
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        if ((path.equals("/console") || path.startsWith("/console/")) || path.equals("/latchkey-client.js")) {
+        // the servlet path, kept by the container: no string is built per request (the API's is "/api/v1")
+        String path = request.getServletPath();
+        if (path.equals("/console") || path.startsWith("/console/") || path.equals("/latchkey-client.js")) {
             response.setHeader("Content-Security-Policy", CONSOLE_POLICY);
             response.setHeader("Referrer-Policy", "no-referrer");
         }
