@@ -85,6 +85,16 @@ wait_status() {
   return 1
 }
 
+# wait_status_within SECONDS URL STATUS [curl args...]: like wait_status, for at most SECONDS.
+wait_status_within() {
+  local deadline=$(($(date +%s) + $1)) url=$2 want=$3; shift 3
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$@" "$url" || true)" = "$want" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 # mint PORT CLIENT_ID: prints a new token (to be kept in a variable, never echoed).
 mint() {
   curl -s -X POST "http://127.0.0.1:$1/api/v1/generate_access_token" \

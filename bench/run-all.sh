@@ -8,4 +8,5 @@ echo "== load: client_api vs bare Payara";     "$here/load.sh"
 echo "== revocation to WebSocket close";       "$here/ws-latency.sh"
 echo "== 10,000 WebSockets held, heap each";   "$here/ws-hold.sh"
 echo "== minting on H2 and PostgreSQL";        "$here/mint.sh"
+echo "== the database stopped under load";     "$here/outage.sh"
 [ -x "$here/startup.sh" ] && { echo "== startup"; "$here/startup.sh"; }

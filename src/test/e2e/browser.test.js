@@ -236,7 +236,13 @@ describe("a customer's page on another origin", () => {
     const page = await appPage();
     // Every client_ws connection goes through this proxy, so the test can drop one like a network loss would.
     const routes = [];
+    let refuse = 0; // connections to drop at once, like a server that is still down
     await page.routeWebSocket(/\/api\/v1\/client_ws/, (ws) => {
+      if (refuse > 0) {
+        refuse -= 1;
+        ws.close({ code: 1006 });
+        return;
+      }
       ws.connectToServer();
       routes.push(ws);
     });
@@ -252,19 +258,31 @@ describe("a customer's page on another origin", () => {
       window.live = helper.connect({
         minRetryMs: 300,
         onSession: (session) => window.sessions.push(session),
-        onStateChange: (state) => window.states.push(state),
+        onStateChange: (state) => { window.states.push(state); window.stateTimes.push(performance.now()); },
       });
+      window.stateTimes = [];
     }, { latchkey: env.latchkey, client });
     await page.waitForFunction(() => window.sessions.length === 1, null, { timeout: 10000 });
     assert.equal(routes.length, 1);
 
+    // a loss, then one failed attempt: the first wait is minRetryMs (300 ms) with ±20 % jitter, the second twice that
+    refuse = 1;
     await routes[0].close({ code: 1001, reason: "Going away" });
     await page.waitForFunction(() => window.sessions.length === 2, null, { timeout: 10000 });
     const result = await page.evaluate(() => ({ attempts: window.live.attempts, state: window.live.state,
-      states: window.states, sameToken: window.sessions[0].token_id === window.sessions[1].token_id }));
-    assert.equal(result.attempts, 2);
+      states: window.states, times: window.stateTimes,
+      sameToken: new Set(window.sessions.map((s) => s.token_id)).size === 1 }));
+    assert.equal(result.attempts, 3, JSON.stringify(result));
     assert.equal(result.state, "open");
-    assert.deepEqual(result.states, ["open", "waiting", "connecting", "open"]);
+    const waits = [];
+    for (let i = 1; i < result.states.length; i++) {
+      if (result.states[i - 1] === "waiting" && result.states[i] === "connecting") {
+        waits.push(result.times[i] - result.times[i - 1]);
+      }
+    }
+    assert.equal(waits.length, 2, JSON.stringify(result));
+    assert.ok(waits[0] >= 240 && waits[0] <= 360 + 200, `first wait ${waits[0]} ms, expected 240-360`);
+    assert.ok(waits[1] >= 480 && waits[1] <= 720 + 200, `second wait ${waits[1]} ms, expected 480-720`);
     assert.equal(result.sameToken, true, "a network loss needs no new token");
     await page.evaluate(() => window.live.close());
     await page.close();

@@ -1,5 +1,7 @@
 package dev.latchkey.platform;
 
+import java.util.List;
+
 /**
  * Pulls the token out of a credential text: an {@code Authorization} header value or a WebSocket
  * {@code client_key} parameter. The scheme word is case-insensitive (RFC 7235, section 2.1); exactly one space
@@ -9,6 +11,11 @@ package dev.latchkey.platform;
 public final class BearerCredentials {
 
     private static final String SCHEME = "Bearer";
+    /**
+     * The detail of the 400 for a request with more than one {@code Authorization} header: ambiguous, so refused
+     * rather than guessed at (two parsers in a chain could each pick a different one).
+     */
+    public static final String AMBIGUOUS = "More than one credential: send one Authorization header";
 
     private BearerCredentials() {
     }
@@ -32,6 +39,11 @@ public final class BearerCredentials {
 
     /** Either the token ({@link Extracted#token()}) or the {@link Problem}. */
     public record Extracted(String token, Problem problem) {
+    }
+
+    /** Whether a request's {@code Authorization} header values (null when none) are more than one header. */
+    public static boolean isRepeated(List<String> headerValues) {
+        return headerValues != null && headerValues.size() > 1;
     }
 
     public static Extracted extract(String credential) {

@@ -1,5 +1,6 @@
 package dev.latchkey.platform;
 
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -33,6 +34,19 @@ public final class ErrorMappers {
             Response json = ErrorBodies.response(status, ErrorBodies.forStatus(status));
             String allow = exception.getResponse().getHeaderString("Allow");
             return allow == null ? json : Response.fromResponse(json).header("Allow", allow).build();
+        }
+    }
+
+    /**
+     * A database circuit breaker is open ({@link DatabaseBreakers}): the contract's 500, and one short log line,
+     * since during an outage every request that needs the database ends here.
+     */
+    @Provider
+    public static class BreakerOpenMapper implements ExceptionMapper<CircuitBreakerOpenException> {
+        @Override
+        public Response toResponse(CircuitBreakerOpenException exception) {
+            LOG.warning("The database is failing: answered 500 without trying it (" + exception.getMessage() + ")");
+            return ErrorBodies.response(500, ErrorBodies.forStatus(500));
         }
     }
 

@@ -47,4 +47,14 @@ public final class Timestamps {
             value /= 10;
         }
     }
+
+    /**
+     * The {@code expires_in} of every answer (REST session, socket session, expiry warning): whole seconds from
+     * {@code nowMillis} to {@code expiresAtMillis}, rounded to the nearest second (half a second up), never
+     * negative. Nearest rather than down: a session read right after a 60-second mint says 60, like the mint, and a
+     * warning timed "60 s before expiry" that fires a few milliseconds late says 60, not 59.
+     */
+    public static long secondsLeft(long expiresAtMillis, long nowMillis) {
+        return (Math.max(0, expiresAtMillis - nowMillis) + 500) / 1000;
+    }
 }

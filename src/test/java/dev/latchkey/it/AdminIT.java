@@ -130,6 +130,7 @@ class AdminIT extends BlackBoxTest {
     void rotatingAConfiguredSecretIsRefused() {
         // the test server signs with LATCHKEY_JWT_SECRET; rotation of generated keys is proven by MicroJarIT
         api.post("api/v1/admin/signing_keys/rotate", bearer(ADMIN_KEY), "")
-                .assertError(409, "The signing key comes from LATCHKEY_JWT_SECRET: rotate it by changing that variable");
+                .assertError(409, "The signing keys come from LATCHKEY_JWT_SECRET: rotate by putting a new secret "
+                        + "first in that comma-separated list, keeping the old one after it");
     }
 }

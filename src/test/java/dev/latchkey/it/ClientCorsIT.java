@@ -125,6 +125,28 @@ class ClientCorsIT extends BlackBoxTest {
     }
 
     @Test
+    void everyAnswerIsNosniffAndTheConsoleAndHelperCarryAStrictPolicy() {
+        String policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+        String token = api.mintToken(Api.uniqueClient(), 600);
+        List<Api.Reply> answers = List.of(api.clientApi(token), api.get(CLIENT_API, null),
+                api.get("api/v1/no-such-path", null), api.get("no-such-file.html", null),
+                api.post("api/v1/generate_access_token", null, "{}"), api.get("console/", null),
+                api.get("latchkey-client.js", null));
+        for (Api.Reply answer : answers) {
+            assertEquals("nosniff", answer.headers().firstValue("X-Content-Type-Options").orElse(null), answer.body());
+        }
+        for (String path : List.of("console/", "console/console.js", "console/console.css", "latchkey-client.js")) {
+            Api.Reply page = api.get(path, null);
+            assertEquals(200, page.status(), path);
+            assertEquals(policy, page.headers().firstValue("Content-Security-Policy").orElse(null), path);
+            assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElse(null), path);
+        }
+        assertTrue(api.clientApi(token).headers().firstValue("Content-Security-Policy").isEmpty(),
+                "the JSON API needs no page policy");
+    }
+
+    @Test
     void theBrowserHelperIsServedAsAModuleThatAllowedPagesMayImport() {
         Api.Reply script = getFrom("latchkey-client.js", ALLOWED, null);
         assertEquals(200, script.status());

@@ -114,10 +114,10 @@ class ClientWsHandshakeIT extends BlackBoxTest {
     }
 
     @Test
-    void clientKeyIsUsedBeforeTheHeader() {
+    void aClientKeyAndADifferentHeaderAreTwoCredentials() {
         String token = api.mintToken(Api.uniqueClient(), 60);
         LiveSocket.refused(LiveSocket.uri(base, "garbage"), authorization("Bearer " + token))
-                .assertError(401, "Invalid token format");
+                .assertError(400, "More than one credential: send one client_key parameter or one Authorization header");
     }
 
     @Test
@@ -146,6 +146,7 @@ class ClientWsHandshakeIT extends BlackBoxTest {
     void plainRequestsToThePathAreGuardedToo() {
         api.get(LiveSocket.PATH, null).assertError(401, "Authorization header is missing");
         String token = api.mintToken(Api.uniqueClient(), 60);
-        api.get(LiveSocket.PATH, Api.bearer(token)).assertError(404, "Not found");
+        api.get(LiveSocket.PATH, Api.bearer(token))
+                .assertError(426, "Not a WebSocket handshake: send GET with Upgrade: websocket and Connection: Upgrade");
     }
 }

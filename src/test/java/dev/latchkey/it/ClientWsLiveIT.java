@@ -65,8 +65,11 @@ class ClientWsLiveIT extends BlackBoxTest {
             later.next("session");
             socket.send("{\"type\":\"ping\"}");
             assertEquals(Json.createObjectBuilder().add("type", "pong").build(), socket.next());
-            // each connection has its own endpoint: the later socket got nothing, and answers for itself
+            // each connection has its own endpoint: the later socket got nothing (a stray pong there would
+            // otherwise be taken for the answer to its own ping below), and answers for itself
+            later.assertNoMessage(Duration.ofMillis(300));
             later.assertAlive();
+            socket.assertNoMessage(Duration.ofMillis(300));
             socket.assertAlive();
         }
     }

@@ -11,13 +11,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs a full scenario against latchkey-micro.jar (REST and WebSocket, successes and failures, every kind of
- * credential) and then
- * reads everything the server printed: no JWT, org key, admin key or client_key may appear in it.
+ * credential, ambiguous and malformed input) with Latchkey's loggers at FINE, and then reads everything the server
+ * wrote, its console and every file it created under its working folder: no JWT (by pattern, not only the tokens
+ * the test knows), org key, admin key or client_key may appear in it.
  */
 class LogScanIT {
 
@@ -30,9 +33,15 @@ class LogScanIT {
     @Test
     void noSecretEverReachesTheLog() throws Exception {
         List<String> secrets = new ArrayList<>(List.of(ORG_KEY, ADMIN_KEY));
-        String log = MicroJar.run(workDir, "scenario", MicroJar.freePort(), environment -> {
+        Path logging = workDir.resolve("fine-logging.properties");
+        Files.writeString(logging, String.join("\n",
+                "handlers=java.util.logging.ConsoleHandler",
+                "java.util.logging.ConsoleHandler.level=FINEST",
+                ".level=INFO",
+                "dev.latchkey.level=FINEST", ""));
+        String console = MicroJar.run(workDir, "scenario", MicroJar.freePort(), environment -> {
             // the failsafe environment: database, org key, admin key, signing secret
-        }, (api, base) -> {
+        }, List.of("--logproperties", logging.toString()), (api, base) -> {
             String client = Api.uniqueClient();
             String token = api.mintToken(client, 600);
             secrets.add(token);
@@ -87,9 +96,29 @@ class LogScanIT {
             LiveSocket.refused(LiveSocket.uri(base, null), java.util.Map.of("Authorization", "Basic " + token))
                     .assertError(401, "Authorization header must start with Bearer");
 
+            // ambiguous and malformed input quoting credentials
+            api.send(api.request("api/v1/client_api", bearer(token)).header("Authorization", bearer(forged)).GET())
+                    .assertError(400, "More than one credential: send one Authorization header");
+            LiveSocket.refused(LiveSocket.uri(base, forged), java.util.Map.of("Authorization", bearer(token)))
+                    .assertError(400, "More than one credential: send one client_key parameter or one Authorization header");
+            api.post("api/v1/introspect", bearer(ORG_KEY), "{\"access_token\":\"" + token + "\",\"access_token\":\""
+                    + forged + "\"}").assertError(400, "Request body names a member twice: access_token (each member may appear once)");
+            api.post("api/v1/revoke_token", bearer(ORG_KEY), "{\"access_token\":\"" + token + "\",\"" + token + "\":1}")
+                    .assertError(400, "Unknown field: " + token.substring(0, 64));
+
             Thread.sleep(1500);
             api.clientApi(expired).assertError(401, "Token has expired");
         });
+        StringBuilder everything = new StringBuilder(console);
+        try (Stream<Path> files = Files.walk(workDir)) {
+            for (Path file : files.filter(Files::isRegularFile).filter(f -> !f.equals(logging)).toList()) {
+                if (file.toString().endsWith(".log") || file.toString().contains("log")) {
+                    everything.append('\n').append(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+        String log = everything.toString();
+        assertTrue(log.contains("Minted token "), "Latchkey's FINE lines (a mint) are in the log");
 
         assertTrue(log.contains("Revoked token"), "the scenario's events are logged (by token_id)");
         for (String secret : secrets) {

@@ -36,11 +36,19 @@ final class MicroJar {
      */
     static String run(Path workDir, String name, int port, Consumer<Map<String, String>> environment, Session session)
             throws Exception {
+        return run(workDir, name, port, environment, List.of(), session);
+    }
+
+    /** As {@link #run(Path, String, int, Consumer, Session)}, with further command line arguments for the jar. */
+    static String run(Path workDir, String name, int port, Consumer<Map<String, String>> environment,
+            List<String> args, Session session) throws Exception {
         Path log = workDir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", new File("target/latchkey-micro.jar").getAbsolutePath(),
-                "--port", String.valueOf(port)))
+                "--port", String.valueOf(port)));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -125,7 +125,7 @@ class OrgEndpointsIT extends BlackBoxTest {
             {"{" + c + ",\"duration_secs\":60", "Request body is not valid JSON"},
             {"{" + c + ",\"duration_secs\":60} {}", "Request body is not valid JSON"},
             {"client_id=x&duration_secs=60", "Request body is not valid JSON"},
-            {"{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}", "Request body is not valid JSON"},
+            {"{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}", "Request body is nested too deeply: at most 64 levels of objects and arrays"},
         };
         for (String[] bad : cases) {
             api.post(MINT, bearer(ORG_KEY), bad[0]).assertError(400, bad[1]);
@@ -144,7 +144,21 @@ class OrgEndpointsIT extends BlackBoxTest {
         api.send(api.request(MINT, bearer(ORG_KEY)).header("Content-Type", "text/plain")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"client_id\":\"" + client + "\",\"duration_secs\":60}")))
                 .assertError(415, "Unsupported media type: send application/json");
-        assertEquals(0, api.tokenCount(client));
+        // authentication comes first: an unauthenticated caller learns nothing about the endpoint
+        api.send(api.request(MINT, bearer("fl-bogus-key-that-does-not-exist-000000000")).header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"client_id\":\"" + client + "\",\"duration_secs\":60}")))
+                .assertError(401, "Invalid API key");
+        api.send(api.request(MINT, null).header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")))
+                .assertError(401, "Authorization header is missing");
+        api.send(api.request("api/v1/admin/orgs", bearer("not-the-admin-key")).header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")))
+                .assertError(401, "Invalid admin key");
+        // parameters of the JSON type are fine
+        api.send(api.request(MINT, bearer(ORG_KEY)).header("Content-Type", "application/json; charset=utf-8")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"client_id\":\"" + client + "\",\"duration_secs\":60}")))
+                .json().getString("access_token");
+        assertEquals(1, api.tokenCount(client));
     }
 
     // ---- revoking ----

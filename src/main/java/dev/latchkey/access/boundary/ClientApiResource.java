@@ -42,13 +42,13 @@ public class ClientApiResource {
     @APIResponse(responseCode = "500", ref = "ValidationError")
     public byte[] session() {
         ClientPrincipal client = ClientTokenFilter.acceptedClient();
-        long remainingMillis = Math.max(0, client.expiresAt() - clock.millis());
         StringBuilder json = new StringBuilder(192).append("{\"client_id\":");
         JsonText.appendString(json, client.clientId()).append(",\"token_id\":");
         JsonText.appendString(json, client.tokenId())
                 .append(",\"issued_at\":\"");
         Timestamps.appendIso(json, client.issuedAt()).append("\",\"expires_at\":\"");
-        Timestamps.appendIso(json, client.expiresAt()).append("\",\"expires_in\":").append(remainingMillis / 1000)
+        Timestamps.appendIso(json, client.expiresAt()).append("\",\"expires_in\":")
+                .append(Timestamps.secondsLeft(client.expiresAt(), clock.millis()))
                 .append('}');
         return json.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -6,6 +6,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import dev.latchkey.platform.JsonBody;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.access.control.ClientMessage;
@@ -16,7 +17,6 @@ import dev.latchkey.platform.JsonBodies;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -46,7 +46,7 @@ public class ClientMessagesResource {
     SecurityContext security;
 
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
+    @JsonBody
     @Operation(summary = "Push a message to every open /client_ws connection of a client, on every node")
     @APIResponse(responseCode = "200", description = "How many connections it was handed to",
             content = @Content(mediaType = "application/json", example = "{\"delivered\": 1}"))

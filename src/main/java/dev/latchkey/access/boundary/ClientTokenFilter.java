@@ -5,6 +5,7 @@ import dev.latchkey.tokens.control.ClientPrincipal;
 import dev.latchkey.tokens.control.TokenMeters;
 import dev.latchkey.tokens.control.TokenValidator;
 import dev.latchkey.tokens.control.Verdict;
+import dev.latchkey.platform.BearerCredentials;
 import dev.latchkey.platform.ErrorBodies;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
@@ -60,6 +61,11 @@ public class ClientTokenFilter implements ContainerRequestFilter {
         ACCEPTED.set(verdict.principal()); // null when rejected
         counts.count(verdict);
         if (!verdict.isAccepted()) {
+            // two headers arrive joined by a comma and never pass; only a refusal looks at why
+            if (BearerCredentials.isRepeated(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
+                request.abortWith(ErrorBodies.response(400, BearerCredentials.AMBIGUOUS));
+                return;
+            }
             request.abortWith(ErrorBodies.response(verdict.failure().status(), verdict.failure().detail()));
         }
     }

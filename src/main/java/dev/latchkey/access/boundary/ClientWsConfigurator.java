@@ -4,12 +4,14 @@ import dev.latchkey.tokens.control.ClientAccess;
 import dev.latchkey.tokens.control.ClientPrincipal;
 import dev.latchkey.access.control.HandshakeCredentials;
 import dev.latchkey.tokens.control.TokenValidator;
+import dev.latchkey.tokens.control.TokenFailure;
 import dev.latchkey.tokens.control.Verdict;
 import dev.latchkey.platform.Settings;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -47,23 +49,26 @@ public class ClientWsConfigurator extends ServerEndpointConfig.Configurator {
             return Verdict.accepted(principal);
         }
         LOG.fine("A handshake arrived without the filter's client principal: validating its credential here");
-        String credential = HandshakeCredentials.choose(
-                first(request.getParameterMap(), HandshakeCredentials.CLIENT_KEY, false),
-                first(request.getHeaders(), "Authorization", true));
-        return validator.get().validateCredential(credential);
+        HandshakeCredentials.Choice choice = HandshakeCredentials.choose(
+                all(request.getParameterMap(), HandshakeCredentials.CLIENT_KEY, false).toArray(String[]::new),
+                all(request.getHeaders(), "Authorization", true));
+        if (choice.ambiguous()) {
+            return Verdict.rejected(TokenFailure.INVALID_FORMAT); // never accepted; the filter answers it properly
+        }
+        return validator.get().validateCredential(choice.credential());
     }
 
-    private static String first(Map<String, List<String>> values, String name, boolean ignoreCase) {
-        if (values == null) {
-            return null;
-        }
-        for (Map.Entry<String, List<String>> entry : values.entrySet()) {
-            boolean matches = ignoreCase ? name.equalsIgnoreCase(entry.getKey()) : name.equals(entry.getKey());
-            if (matches && entry.getValue() != null && !entry.getValue().isEmpty()) {
-                return entry.getValue().get(0);
+    private static List<String> all(Map<String, List<String>> values, String name, boolean ignoreCase) {
+        List<String> found = new ArrayList<>();
+        if (values != null) {
+            for (Map.Entry<String, List<String>> entry : values.entrySet()) {
+                boolean matches = ignoreCase ? name.equalsIgnoreCase(entry.getKey()) : name.equals(entry.getKey());
+                if (matches && entry.getValue() != null) {
+                    found.addAll(entry.getValue());
+                }
             }
         }
-        return null;
+        return found;
     }
 
     private static <T> T bean(Class<T> type) {

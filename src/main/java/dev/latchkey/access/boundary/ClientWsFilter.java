@@ -4,6 +4,7 @@ import dev.latchkey.tokens.control.ClientAccess;
 import dev.latchkey.tokens.control.ClientPrincipal;
 import dev.latchkey.access.control.HandshakeCredentials;
 import dev.latchkey.tokens.control.TokenMeters;
+import dev.latchkey.access.control.WebSocketHandshake;
 import dev.latchkey.tokens.control.Verdict;
 import dev.latchkey.platform.ErrorBodies;
 import dev.latchkey.platform.Settings;
@@ -18,6 +19,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.Collections;
 
 /**
  * Guards the WebSocket handshake of {@code /client_ws} before the upgrade: the servlet container runs this
@@ -26,7 +28,9 @@ import java.security.Principal;
  * {@code LATCHKEY_ALLOWED_ORIGINS}, then the credential ({@code client_key} or {@code Authorization}) with the
  * one validator; a valid request continues with the client principal as its user principal, which the
  * WebSocket runtime hands to {@link ClientWsConfigurator}. Every request to the path is guarded, upgrade or
- * not. Never logs the query string or the credential.
+ * not: after the credential (an unauthenticated caller learns nothing more), a request that is not a well-formed
+ * RFC 6455 handshake gets a JSON 400, or 426 when it is no upgrade or asks for another protocol version
+ * ({@link WebSocketHandshake}). Never logs the query string or the credential.
  */
 @WebFilter(filterName = "ClientWsFilter", urlPatterns = ClientWsEndpoint.PATH + "/*", asyncSupported = true)
 public class ClientWsFilter extends HttpFilter {
@@ -49,12 +53,29 @@ public class ClientWsFilter extends HttpFilter {
             refuse(response, HttpServletResponse.SC_FORBIDDEN, ORIGIN_NOT_ALLOWED);
             return;
         }
-        String credential = HandshakeCredentials.choose(
-                request.getParameter(HandshakeCredentials.CLIENT_KEY), request.getHeader("Authorization"));
-        Verdict verdict = access.validator().validateCredential(credential);
+        HandshakeCredentials.Choice choice = HandshakeCredentials.choose(
+                request.getParameterValues(HandshakeCredentials.CLIENT_KEY),
+                Collections.list(request.getHeaders("Authorization")));
+        if (choice.ambiguous()) {
+            refuse(response, HttpServletResponse.SC_BAD_REQUEST, HandshakeCredentials.AMBIGUOUS);
+            return;
+        }
+        Verdict verdict = access.validator().validateCredential(choice.credential());
         meters.validations(TokenMeters.Surface.WEBSOCKET_HANDSHAKE).count(verdict);
         if (!verdict.isAccepted()) {
             refuse(response, verdict.failure().status(), verdict.failure().detail());
+            return;
+        }
+        String broken = WebSocketHandshake.problem(request.getMethod(), request::getHeader);
+        if (broken != null) {
+            if (WebSocketHandshake.needsUpgrade(broken)) {
+                // no Upgrade header on the 426: Grizzly takes any answer carrying one for a switch of protocols
+                // and then sends the body without Content-Type and Content-Length
+                response.setHeader(WebSocketHandshake.VERSION, WebSocketHandshake.SUPPORTED_VERSION);
+                refuse(response, WebSocketHandshake.UPGRADE_REQUIRED, broken);
+            } else {
+                refuse(response, HttpServletResponse.SC_BAD_REQUEST, broken);
+            }
             return;
         }
         chain.doFilter(new Authenticated(request, verdict.principal()), response);
@@ -68,7 +89,9 @@ public class ClientWsFilter extends HttpFilter {
         if (status == HttpServletResponse.SC_UNAUTHORIZED) {
             response.setHeader("WWW-Authenticate", "Bearer");
         }
-        response.getWriter().write(ErrorBodies.json(detail));
+        byte[] body = ErrorBodies.json(detail).getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     /** The handshake request as authenticated by this filter. */

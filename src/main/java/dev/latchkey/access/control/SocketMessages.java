@@ -3,6 +3,8 @@ package dev.latchkey.access.control;
 import dev.latchkey.tokens.control.ClientPrincipal;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
+import dev.latchkey.platform.ApiError;
+import dev.latchkey.platform.JsonBodies;
 import dev.latchkey.platform.Timestamps;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -51,13 +53,9 @@ public final class SocketMessages {
     public static Incoming read(String text) {
         JsonValue value;
         try (JsonParser parser = JSON.createParser(new StringReader(text))) {
-            parser.next();
-            value = parser.getValue();
-            if (parser.hasNext()) {
-                return Incoming.invalid(NOT_JSON);
-            }
-        } catch (RuntimeException | StackOverflowError e) {
-            return Incoming.invalid(NOT_JSON);
+            value = JsonBodies.strict(parser, "Message");
+        } catch (ApiError e) {
+            return Incoming.invalid(e.detail());
         }
         if (!(value instanceof JsonObject message) || !(message.get("type") instanceof JsonString type)) {
             return Incoming.invalid(NO_TYPE);
@@ -116,14 +114,11 @@ public final class SocketMessages {
         return JSON.createObjectBuilder().add("type", "error").add("detail", detail).build().toString();
     }
 
-    /**
-     * The expiry warning. Its {@code expires_in} is rounded to the nearest second: the timer fires a few
-     * milliseconds after "n seconds before expiry", and the client should read n, not n - 1.
-     */
+    /** The expiry warning; {@code expires_in} as {@link Timestamps#secondsLeft}, like every other one. */
     public static String tokenExpiring(ClientPrincipal principal, long nowMillis) {
         return JSON.createObjectBuilder()
                 .add("type", "token_expiring")
-                .add("expires_in", Math.round(Math.max(0, principal.expiresAt() - nowMillis) / 1000.0))
+                .add("expires_in", secondsLeft(principal, nowMillis))
                 .build().toString();
     }
 
@@ -131,8 +126,8 @@ public final class SocketMessages {
         return JSON.createObjectBuilder().add("type", "message").add("data", data).build().toString();
     }
 
-    /** Whole seconds left, rounded down as in the REST session ({@code GET /client_api}), never negative. */
+    /** Seconds left, by the one rounding rule of every {@code expires_in} ({@link Timestamps#secondsLeft}). */
     static long secondsLeft(ClientPrincipal principal, long nowMillis) {
-        return Math.max(0, principal.expiresAt() - nowMillis) / 1000;
+        return Timestamps.secondsLeft(principal.expiresAt(), nowMillis);
     }
 }

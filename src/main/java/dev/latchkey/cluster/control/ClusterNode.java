@@ -108,6 +108,9 @@ public class ClusterNode {
     private String nodeId;
     private volatile long appliedSeq = -1;
     private volatile long lastRenewalStarted;
+    /** When the last renewal that failed began ({@link System#nanoTime()}), and why; null message: none failed. */
+    private long lastFailureStarted;
+    private String lastFailure;
     private boolean stopping;
     private ScheduledFuture<?> renewals;
     private ScheduledFuture<?> purges;
@@ -161,7 +164,9 @@ public class ClusterNode {
 
     /**
      * Replays the change log and renews the lease, on the calling thread ({@link CacheLease.Renewal}). Threads
-     * that arrive while a renewal runs wait for it and use it when it began after they asked.
+     * that arrive while a renewal runs wait for it and use its outcome when it began after they asked: a success,
+     * or a failure, which they share rather than each trying the database again in turn (queued one behind
+     * another, their waits would add up while the database is down). A renewal fails within the pool's wait.
      *
      * @throws IllegalStateException when the database cannot be read, or the node is stopping
      */
@@ -171,6 +176,9 @@ public class ClusterNode {
         try {
             if (lastRenewalStarted - asked > 0 && lease.isHeld()) {
                 return;
+            }
+            if (lastFailure != null && lastFailureStarted - asked > 0) {
+                throw new IllegalStateException(lastFailure);
             }
             if (stopping) {
                 throw new IllegalStateException("This node is stopping: it no longer answers from memory");
@@ -186,8 +194,10 @@ public class ClusterNode {
                         appliedSeq = change.seq();
                     }
                 }
-            } catch (SQLException e) {
-                throw new IllegalStateException("Could not renew this node's cache lease: " + e.getMessage(), e);
+            } catch (SQLException | RuntimeException e) {
+                lastFailureStarted = started;
+                lastFailure = "Could not renew this node's cache lease: " + e.getMessage();
+                throw new IllegalStateException(lastFailure, e);
             }
             lastRenewalStarted = started;
             lease.extend(started + TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS));

@@ -14,7 +14,7 @@ import dev.latchkey.platform.Timestamps;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.ws.rs.Consumes;
+import dev.latchkey.platform.JsonBody;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -51,7 +51,7 @@ public class UpstreamAdminResource {
     Upstreams upstreams;
 
     @PUT
-    @Consumes(MediaType.APPLICATION_JSON)
+    @JsonBody
     public JsonObject put(@PathParam("orgId") String orgId, InputStream body) {
         JsonObject request = JsonBodies.readObject(body);
         JsonBodies.requireOnly(request, Set.of("url", "messages_url"));

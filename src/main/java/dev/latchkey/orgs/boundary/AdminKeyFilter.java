@@ -35,6 +35,10 @@ public class AdminKeyFilter implements ContainerRequestFilter {
             request.abortWith(ErrorBodies.response(404, ErrorBodies.forStatus(404)));
             return;
         }
+        if (BearerCredentials.isRepeated(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
+            request.abortWith(ErrorBodies.response(400, BearerCredentials.AMBIGUOUS));
+            return;
+        }
         BearerCredentials.Extracted extracted =
                 BearerCredentials.extract(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (extracted.problem() != null) {

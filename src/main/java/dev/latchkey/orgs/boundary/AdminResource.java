@@ -6,6 +6,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import dev.latchkey.platform.JsonBody;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.orgs.control.ApiKeys;
@@ -22,7 +23,6 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -60,7 +60,7 @@ public class AdminResource {
     /** Creates an organization with its first key; the key text is in this answer and nowhere else. */
     @POST
     @Path("orgs")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @JsonBody
     @Operation(summary = "Create an organization and its first key (shown once)")
     @APIResponse(responseCode = "201", description = "Created",
             content = @Content(mediaType = "application/json", example = "{\"org_id\": \"...\", \"name\": \"acme\", \"api_key\": \"fl-...\", \"key_id\": \"...\"}"))

@@ -30,6 +30,10 @@ public class OrgKeyFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
+        if (BearerCredentials.isRepeated(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
+            request.abortWith(ErrorBodies.response(400, BearerCredentials.AMBIGUOUS));
+            return;
+        }
         BearerCredentials.Extracted extracted =
                 BearerCredentials.extract(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (extracted.problem() != null) {

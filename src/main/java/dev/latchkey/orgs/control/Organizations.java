@@ -1,5 +1,8 @@
 package dev.latchkey.orgs.control;
 
+import dev.latchkey.platform.ApiError;
+import dev.latchkey.platform.DatabaseBreakers;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import dev.latchkey.orgs.entity.ApiKey;
 import dev.latchkey.orgs.entity.Organization;
 import dev.latchkey.platform.ChangeLog;
@@ -14,6 +17,8 @@ import java.util.UUID;
 
 /** Organizations and their API keys in the database. */
 @Stateless
+@CircuitBreaker(requestVolumeThreshold = DatabaseBreakers.VOLUME, failureRatio = DatabaseBreakers.FAILURE_RATIO,
+        delay = DatabaseBreakers.DELAY_MILLIS, skipOn = ApiError.class)
 public class Organizations {
 
     @PersistenceContext

@@ -6,6 +6,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import dev.latchkey.platform.JsonBody;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.tokens.control.ClientAccess;
@@ -30,7 +31,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -79,7 +79,7 @@ public class TokensResource {
 
     @POST
     @Path("generate_access_token")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @JsonBody
     @Operation(summary = "Mint a client token")
     @APIResponse(responseCode = "200", description = "The token, shown once",
             content = @Content(mediaType = "application/json", example = "{\"access_token\": \"eyJ...\", \"expires_in\": 3600, \"token_id\": \"...\", \"expires_at\": \"2030-01-01T00:00:00Z\"}"))
@@ -102,7 +102,7 @@ public class TokensResource {
 
     @POST
     @Path("revoke_token")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @JsonBody
     @Operation(summary = "Revoke one token (idempotent)")
     @APIResponse(responseCode = "200", description = "Revoked",
             content = @Content(mediaType = "application/json", example = "{\"status\": \"success\", \"message\": \"Token successfully revoked\"}"))
@@ -129,7 +129,7 @@ public class TokensResource {
 
     @POST
     @Path("revoke_client_tokens")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @JsonBody
     @Operation(summary = "Revoke every token of a client")
     @APIResponse(responseCode = "200", description = "Revoked",
             content = @Content(mediaType = "application/json", example = "{\"status\": \"success\", \"message\": \"All tokens for client successfully revoked\", \"revoked_count\": 2}"))
@@ -151,7 +151,7 @@ public class TokensResource {
     /** RFC 7662 style: the details of an active token of this org, otherwise only {@code active: false}. */
     @POST
     @Path("introspect")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @JsonBody
     @Operation(summary = "Introspect a token (RFC 7662 style)")
     @APIResponse(responseCode = "200", description = "Active with details, or only active false",
             content = @Content(mediaType = "application/json", example = "{\"active\": true, \"client_id\": \"user-42\", \"token_id\": \"...\", \"metadata\": {}, \"issued_at\": \"...\", \"expires_at\": \"...\"}"))

@@ -27,16 +27,19 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
  * The signing keys of this service and the one {@link JwtCodec} built on them.
  *
- * <p>With {@code LATCHKEY_JWT_SECRET} set, that secret signs (it is never written to the database); otherwise
+ * <p>With {@code LATCHKEY_JWT_SECRET} set, the first secret of that comma-separated list signs and the others keep
+ * verifying the tokens they signed, each under its own {@code kid} (derived from the secret); they are never written
+ * to the database. Rotating one: put a new secret first, keep the old one second for the longest token lifetime,
+ * then drop it. Otherwise
  * the newest generated key in the database signs, and a first one is generated on the first start, so that
  * restarts and other nodes on the same database agree. Every unretired key in the database keeps validating
  * the tokens it signed. A {@code kid} this node does not know makes it re-read the table (at most every few
@@ -66,7 +69,8 @@ public class SigningKeys {
 
     private volatile KeyRing ring;
     private volatile long lastReload;
-    private Optional<Map.Entry<String, Key>> configured;
+    /** The keys of {@code LATCHKEY_JWT_SECRET}, the signing one first; empty when it is not set. */
+    private List<Map.Entry<String, Key>> configured;
     private JwtCodec codec;
 
     @Inject
@@ -83,7 +87,7 @@ public class SigningKeys {
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     void load() {
         startupLock.holdForTransaction(em);
-        configured = settings.jwtSecret().map(SigningKeys::configuredKey);
+        configured = settings.jwtSecret().map(SigningKeys::configuredKeys).orElse(List.of());
         if (configured.isEmpty() && usable().isEmpty()) {
             generate();
         }
@@ -97,8 +101,9 @@ public class SigningKeys {
 
     /** Makes a new generated key the signing key; older keys keep validating until retired. */
     public synchronized String rotate() {
-        if (configured.isPresent()) {
-            throw new ApiError(409, "The signing key comes from LATCHKEY_JWT_SECRET: rotate it by changing that variable");
+        if (!configured.isEmpty()) {
+            throw new ApiError(409, "The signing keys come from LATCHKEY_JWT_SECRET: rotate by putting a new secret "
+                    + "first in that comma-separated list, keeping the old one after it");
         }
         String kid = generate();
         changeLog.record(em, ChangeLog.Kind.SIGNING_KEY, "", kid);
@@ -160,9 +165,11 @@ public class SigningKeys {
             keys.put(key.kid(), KeyRing.hmac(Base64.getUrlDecoder().decode(key.secret())));
             active = key.kid();
         }
-        if (configured.isPresent()) {
-            keys.put(configured.get().getKey(), configured.get().getValue());
-            active = configured.get().getKey();
+        for (Map.Entry<String, Key> key : configured) {
+            keys.put(key.getKey(), key.getValue());
+        }
+        if (!configured.isEmpty()) {
+            active = configured.get(0).getKey();
         }
         ring = new KeyRing(active, keys);
         lastReload = clock.millis();
@@ -183,6 +190,20 @@ public class SigningKeys {
         em.flush();
         LOG.info("Generated a signing key (kid " + key.kid() + ") and stored it in the database");
         return key.kid();
+    }
+
+    /** {@code LATCHKEY_JWT_SECRET} as a comma-separated list of secrets; blank entries are ignored. */
+    static List<Map.Entry<String, Key>> configuredKeys(String text) {
+        List<Map.Entry<String, Key>> keys = new ArrayList<>();
+        for (String secret : text.split(",")) {
+            if (!secret.isBlank()) {
+                keys.add(configuredKey(secret));
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new IllegalStateException("LATCHKEY_JWT_SECRET holds no secret");
+        }
+        return List.copyOf(keys);
     }
 
     private static Map.Entry<String, Key> configuredKey(String text) {

@@ -1,5 +1,8 @@
 package dev.latchkey.tokens.control;
 
+import dev.latchkey.platform.ApiError;
+import dev.latchkey.platform.DatabaseBreakers;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import dev.latchkey.platform.ChangeLog;
 import dev.latchkey.tokens.entity.ClientToken;
 import jakarta.ejb.Stateless;
@@ -18,6 +21,8 @@ import java.util.UUID;
  * that returned has committed. Every lookup is keyed on token_id and scoped to the calling organization.
  */
 @Stateless
+@CircuitBreaker(requestVolumeThreshold = DatabaseBreakers.VOLUME, failureRatio = DatabaseBreakers.FAILURE_RATIO,
+        delay = DatabaseBreakers.DELAY_MILLIS, skipOn = ApiError.class)
 public class TokenStore {
 
     @PersistenceContext
@@ -35,6 +40,7 @@ public class TokenStore {
         ClientToken token = new ClientToken(UUID.randomUUID().toString(), orgId, clientId,
                 now, now + durationSecs * 1000, metadataJson);
         em.persist(token);
+        em.flush(); // the INSERT runs here, inside the circuit breaker, rather than at the commit after it
         return token;
     }
 

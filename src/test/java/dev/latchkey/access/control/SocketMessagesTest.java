@@ -58,8 +58,19 @@ class SocketMessagesTest {
 
     @Test
     void deepNestingIsRefusedRatherThanACrash() {
-        // 30,000 levels fit in 64 KiB; the parser's depth limit (or the stack) refuses them
-        assertInvalid("[".repeat(30_000) + "]".repeat(30_000), "Message is not valid JSON");
+        // 30,000 levels fit in 64 KiB; the reader's depth limit refuses them, naming itself
+        assertInvalid("[".repeat(30_000) + "]".repeat(30_000),
+                "Message is nested too deeply: at most 64 levels of objects and arrays");
+        assertEquals(SocketMessages.Kind.PING, SocketMessages.read("{\"type\":\"ping\",\"x\":"
+                + "[".repeat(63) + "]".repeat(63) + "}").kind());
+    }
+
+    @Test
+    void aMemberNamedTwiceIsRefusedByName() {
+        assertInvalid("{\"type\":\"reauth\",\"access_token\":\"a\",\"access_token\":\"b\"}",
+                "Message names a member twice: access_token (each member may appear once)");
+        assertInvalid("{\"type\":\"ping\",\"type\":\"reauth\"}",
+                "Message names a member twice: type (each member may appear once)");
     }
 
     @ParameterizedTest
@@ -96,12 +107,19 @@ class SocketMessagesTest {
     void sessionMessage() {
         JsonObject session = json(SocketMessages.session(PRINCIPAL, NOW));
         assertEquals(json("{\"type\":\"session\",\"client_id\":\"client-1\",\"token_id\":\"tok-1\","
-                + "\"expires_at\":\"2030-03-01T12:00:59.999Z\",\"expires_in\":59}"), session);
+                + "\"expires_at\":\"2030-03-01T12:00:59.999Z\",\"expires_in\":60}"), session);
     }
 
     @Test
-    void sessionExpiresInIsRoundedDownLikeTheRestSession() {
-        assertEquals(59, json(SocketMessages.session(PRINCIPAL, NOW)).getInt("expires_in"));
+    void sessionAndWarningRoundAlikeToTheNearestSecond() {
+        // the case: a session and the warning right after it say the same
+        assertEquals(60, json(SocketMessages.session(PRINCIPAL, NOW)).getInt("expires_in"));
+        assertEquals(60, json(SocketMessages.tokenExpiring(PRINCIPAL, NOW)).getInt("expires_in"));
+        for (long at = NOW; at <= NOW + 61_000; at += 250) {
+            assertEquals(json(SocketMessages.session(PRINCIPAL, at)).getInt("expires_in"),
+                    json(SocketMessages.tokenExpiring(PRINCIPAL, at)).getInt("expires_in"), "at " + at);
+        }
+        assertEquals(1, json(SocketMessages.session(PRINCIPAL, NOW + 59_499)).getInt("expires_in"));
         assertEquals(0, json(SocketMessages.session(PRINCIPAL, NOW + 59_500)).getInt("expires_in"));
         assertEquals(0, json(SocketMessages.session(PRINCIPAL, NOW + 120_000)).getInt("expires_in"));
     }

@@ -466,6 +466,29 @@ class TokenRequestsTest {
         }
 
         @Test
+        void aMemberNamedTwiceIsRefusedByName() {
+            assertEquals("Request body names a member twice: client_id (each member may appear once)",
+                    refused("{\"client_id\":\"alice\",\"duration_secs\":60,\"client_id\":\"bob\"}").detail());
+            assertEquals("Request body names a member twice: metadata.a.b (each member may appear once)",
+                    refused("{\"metadata\":{\"a\":{\"b\":1,\"b\":1}}}").detail());
+            assertEquals("Request body names a member twice: metadata.[].b (each member may appear once)",
+                    refused("{\"metadata\":[{\"b\":1,\"b\":2}]}").detail());
+            // the same name in two different objects is no repetition
+            assertEquals(json("{\"a\":{\"b\":1},\"c\":{\"b\":2}}"), read("{\"a\":{\"b\":1},\"c\":{\"b\":2}}"));
+        }
+
+        @Test
+        void nestingPastTheLimitIsNamed() {
+            String deep = "{\"metadata\":" + "{\"a\":".repeat(1200) + "1" + "}".repeat(1201);
+            assertEquals("Request body is nested too deeply: at most 64 levels of objects and arrays",
+                    refused(deep).detail());
+            String atLimit = "{\"a\":" + "[".repeat(63) + "]".repeat(63) + "}"; // 64 levels, the object included
+            assertEquals(json(atLimit), read(atLimit));
+            assertEquals("Request body is nested too deeply: at most 64 levels of objects and arrays",
+                    refused("{\"a\":" + "[".repeat(64) + "]".repeat(64) + "}").detail());
+        }
+
+        @Test
         void arrayIsRefusedAsNotAnObject() {
             assertEquals("Request body must be a JSON object", refused("[]").detail());
         }

@@ -68,8 +68,13 @@ class TokenValidatorTest {
 
     // --- the table's texts ----------------------------------------------------------------------
 
+    /**
+     * The enum lists one constant per row of the contract's table, in the table's order (so that its metrics and
+     * docs read like the table). This proves the list, not the order the checks run in: that is
+     * {@code ClientValidationIT.checksRunInTheTableOrder}, against the running service.
+     */
     @Test
-    void failuresAreTheTableRowsInOrder() {
+    void theEnumListsOneConstantPerTableRowInTheTablesOrder() {
         assertArrayEquals(new TokenFailure[] {
             TokenFailure.MISSING_CREDENTIAL,
             TokenFailure.NOT_BEARER,
