@@ -103,6 +103,27 @@ public final class LiveSocket implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    /**
+     * Whether a handshake with {@code ?client_key=Bearer%20<token>} is accepted (the socket is then dropped at once)
+     * or refused; for race and stress tests that only need the verdict.
+     */
+    public static boolean accepted(URL base, String token) throws ExecutionException, InterruptedException {
+        try {
+            WebSocket socket = HTTP.newWebSocketBuilder().connectTimeout(WAIT)
+                    .buildAsync(uri(base, token), new WebSocket.Listener() { })
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            socket.abort();
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException) {
+                return false;
+            }
+            throw e;
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("handshake timed out", e);
+        }
+    }
+
     /** Connects expecting a refusal, and returns the HTTP answer. */
     public static Refusal refused(URI uri, Map<String, String> headers) {
         LiveSocket listener = new LiveSocket();

@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -75,7 +72,7 @@ class RaceIT extends BlackBoxTest {
                         revokedTokens, token -> own.post("api/v1/introspect", bearer(ORG_KEY),
                                 "{\"access_token\":\"" + token + "\"}").json().getBoolean("active"))));
                 racers.add(pool.submit(race("handshake", started, revokedAt, sentAfter, requests, violations,
-                        revokedTokens, this::handshakeAccepted)));
+                        revokedTokens, token -> LiveSocket.accepted(base, token))));
                 // reauth to the revoked token, each on a new socket held by another token of the client (in
                 // single-token rounds, where that token stays valid)
                 if (!wholeClient) {
@@ -151,20 +148,6 @@ class RaceIT extends BlackBoxTest {
         };
     }
 
-    private boolean handshakeAccepted(String token) throws Exception {
-        try {
-            WebSocket socket = HANDSHAKES.newWebSocketBuilder().connectTimeout(LiveSocket.WAIT)
-                    .buildAsync(LiveSocket.uri(base, token), new WebSocket.Listener() { })
-                    .get(LiveSocket.WAIT.toSeconds(), TimeUnit.SECONDS);
-            socket.abort();
-            return true;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException) {
-                return false;
-            }
-            throw e;
-        }
-    }
 
     private static List<String> reversed(List<String> tokens) {
         List<String> copy = new ArrayList<>(tokens);
@@ -172,7 +155,6 @@ class RaceIT extends BlackBoxTest {
         return copy;
     }
 
-    private static final HttpClient HANDSHAKES = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void concurrentMintingNeitherLosesNorDuplicatesTokens() throws Exception {

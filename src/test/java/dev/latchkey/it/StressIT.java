@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +35,6 @@ class StressIT extends BlackBoxTest {
     private static final int ROUNDS_PER_THREAD = 300;
     private static final long BOUND_SECONDS = 150;
     private static final Set<String> MINT_FIELDS = Set.of("access_token", "expires_in", "token_id", "expires_at");
-    private static final HttpClient SOCKETS = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void everyAnswerUnderConcurrentMintHandshakeRevokeAndListIsWhole() throws Exception {
@@ -88,14 +85,14 @@ class StressIT extends BlackBoxTest {
             return;
         }
         String token = mint.getString("access_token");
-        boolean opened = handshake(token);
+        boolean opened = LiveSocket.accepted(base, token);
         if (!opened) {
             broken.add("handshake refused for a fresh token");
         }
         Api.Reply revoked = round % 2 == 0 ? api.revoke(token)
                 : api.post("api/v1/revoke_client_tokens", bearer(ORG_KEY), "{\"client_id\":\"" + client + "\"}");
         whole(round % 2 == 0 ? "revoke_token" : "revoke_client_tokens", revoked, 200, broken, answers);
-        if (handshake(token)) {
+        if (LiveSocket.accepted(base, token)) {
             broken.add("handshake accepted after the revoke answered");
         }
         JsonObject listing = whole("client_tokens", api.listTokens(client), 200, broken, answers);
@@ -137,20 +134,4 @@ class StressIT extends BlackBoxTest {
         return json;
     }
 
-    private boolean handshake(String token) throws ExecutionException, InterruptedException {
-        try {
-            WebSocket socket = SOCKETS.newWebSocketBuilder().connectTimeout(LiveSocket.WAIT)
-                    .buildAsync(LiveSocket.uri(base, token), new WebSocket.Listener() { })
-                    .get(LiveSocket.WAIT.toSeconds(), TimeUnit.SECONDS);
-            socket.abort();
-            return true;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException) {
-                return false;
-            }
-            throw e;
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("handshake timed out", e);
-        }
-    }
 }
