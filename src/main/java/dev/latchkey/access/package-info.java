@@ -3,6 +3,11 @@
  * and endpoint, the live connections that keep a WebSocket authorized after its handshake, and the org's pushes
  * to them. Every credential goes through the one validator of the {@code tokens} feature.
  *
+ * <p>One name for the live-socket concept: a {@code LiveConnection} is one open {@code /client_ws} socket and the
+ * token that governs it; {@code LiveConnections} keeps every one of this node's authorized for its whole life;
+ * {@code LiveConnectionRegistry} is their index by token and by client; {@code LiveConnectionService} is the
+ * application's one instance, with its scheduler, wired to revocations and pushes.
+ *
  * <p>The hot path is the authenticated {@code GET /api/v1/client_api}; its decisions, measured with
  * {@code bench/load.sh} and JMH ({@code docs/performance.md}):
  * <ul>

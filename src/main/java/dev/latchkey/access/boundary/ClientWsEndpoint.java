@@ -1,6 +1,6 @@
 package dev.latchkey.access.boundary;
 
-import dev.latchkey.access.control.ClientSockets;
+import dev.latchkey.access.control.LiveConnectionService;
 import dev.latchkey.access.control.LiveConnection;
 import dev.latchkey.access.control.LiveConnections;
 import dev.latchkey.access.control.SocketMessages;
@@ -34,7 +34,7 @@ public class ClientWsEndpoint {
     private static final Logger LOG = Logger.getLogger(ClientWsEndpoint.class.getName());
 
     @Inject
-    ClientSockets sockets;
+    LiveConnectionService sockets;
 
     /** Set on open; the runtime may call the other methods from other threads. */
     private volatile LiveConnection connection;

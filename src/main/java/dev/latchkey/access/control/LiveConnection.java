@@ -13,7 +13,7 @@ import java.util.logging.Logger;
 /**
  * One open {@code /client_ws} connection and the token that governs it. The governing principal, the
  * ended flag and the timers change only under this object's lock, together with the registry's indexes
- * (see {@link ConnectionRegistry}); sending and closing never hold it.
+ * (see {@link LiveConnectionRegistry}); sending and closing never hold it.
  */
 public final class LiveConnection {
 

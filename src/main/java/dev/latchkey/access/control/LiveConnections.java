@@ -45,7 +45,7 @@ public final class LiveConnections {
     private final Clock clock;
     private final long warningMillis;
     private final ScheduledExecutorService scheduler;
-    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final LiveConnectionRegistry registry = new LiveConnectionRegistry();
     private TokenMeters.Validations reauths = TokenMeters.none().validations(TokenMeters.Surface.REAUTH);
     private SocketMeters meters = SocketMeters.none();
     private final Consumer<ClientSend> sends;

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.metrics.Histogram;
  * to its connection's 4401 close frame being handed to the socket ({@code latchkey_revoke_close_latency_seconds}).
  * On the node that revoked, the revocation reaches it when its commit does; on another node of a cluster, when
  * the change arrives there (so the histogram of each node measures the closes it made). The open-connection
- * gauge is registered by {@link ClientSockets}.
+ * gauge is registered by {@link LiveConnectionService}.
  */
 public final class SocketMeters {
 

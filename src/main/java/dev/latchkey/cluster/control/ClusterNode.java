@@ -3,7 +3,7 @@ package dev.latchkey.cluster.control;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.access.control.ClientPush;
-import dev.latchkey.access.control.ClientSockets;
+import dev.latchkey.access.control.LiveConnectionService;
 import dev.latchkey.gateway.control.OpenStreams;
 import dev.latchkey.orgs.control.OrgKeyRevoked;
 import dev.latchkey.orgs.control.OrgKeys;
@@ -82,7 +82,7 @@ public class ClusterNode {
     ClientAccess access;
 
     @Inject
-    ClientSockets sockets;
+    LiveConnectionService sockets;
 
     @Inject
     OpenStreams proxiedStreams;

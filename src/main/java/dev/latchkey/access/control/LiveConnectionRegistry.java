@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentMap;
  * connection, so readers get a stable snapshot and nothing lingers after a close. A connection's own
  * changes (added, token replaced, ended) run under its lock, so they never interleave.
  */
-final class ConnectionRegistry {
+final class LiveConnectionRegistry {
 
     /** A client is named by its organization and its client_id: the same client_id in two orgs is two clients. */
     record ClientKey(String orgId, String clientId) {

@@ -27,9 +27,9 @@ import java.util.logging.Logger;
  * It also listens for committed revocations.
  */
 @ApplicationScoped
-public class ClientSockets {
+public class LiveConnectionService {
 
-    private static final Logger LOG = Logger.getLogger(ClientSockets.class.getName());
+    private static final Logger LOG = Logger.getLogger(LiveConnectionService.class.getName());
     private static final int SCHEDULER_THREADS = 2;
     static final String GOING_AWAY_REASON = "Server shutting down";
 

@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The indexes by token_id and by (org, client_id): consistent, and empty again after every close. */
-class ConnectionRegistryTest {
+class LiveConnectionRegistryTest {
 
-    private final ConnectionRegistry cut = new ConnectionRegistry();
+    private final LiveConnectionRegistry cut = new LiveConnectionRegistry();
 
     private static ClientPrincipal principal(String org, String client, String token) {
         return new ClientPrincipal(org, client, token, 0, Long.MAX_VALUE);
