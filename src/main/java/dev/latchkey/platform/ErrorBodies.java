@@ -1,5 +1,9 @@
 package dev.latchkey.platform;
 
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import jakarta.ws.rs.core.HttpHeaders;
@@ -24,6 +28,24 @@ public final class ErrorBodies {
             builder.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
         return builder.build();
+    }
+
+    /**
+     * Writes the error as a servlet answer, for what runs outside JAX-RS (the handshake filter, the container's
+     * error page): the status, {@code application/json} in UTF-8 with its length, {@code no-store}, and
+     * {@code WWW-Authenticate: Bearer} on a 401.
+     */
+    public static void write(HttpServletResponse response, int status, String detail) throws IOException {
+        response.setStatus(status);
+        response.setContentType(MediaType.APPLICATION_JSON);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        if (status == 401) {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        byte[] body = json(detail).getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     /** Fixed texts for the statuses the framework itself produces. */
