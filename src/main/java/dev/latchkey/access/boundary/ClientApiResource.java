@@ -6,9 +6,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import dev.latchkey.tokens.control.ClientPrincipal;
-import dev.latchkey.platform.JsonText;
-import dev.latchkey.platform.Timestamps;
+import dev.latchkey.tokens.control.SessionView;
 import jakarta.enterprise.inject.Vetoed;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Singleton;
@@ -41,15 +39,6 @@ public class ClientApiResource {
     @APIResponse(responseCode = "401", ref = "ClientUnauthorized")
     @APIResponse(responseCode = "500", ref = "ValidationError")
     public byte[] session() {
-        ClientPrincipal client = ClientTokenFilter.acceptedClient();
-        StringBuilder json = new StringBuilder(192).append("{\"client_id\":");
-        JsonText.appendString(json, client.clientId()).append(",\"token_id\":");
-        JsonText.appendString(json, client.tokenId())
-                .append(",\"issued_at\":\"");
-        Timestamps.appendIso(json, client.issuedAt()).append("\",\"expires_at\":\"");
-        Timestamps.appendIso(json, client.expiresAt()).append("\",\"expires_in\":")
-                .append(Timestamps.secondsLeft(client.expiresAt(), clock.millis()))
-                .append('}');
-        return json.toString().getBytes(StandardCharsets.UTF_8);
+        return SessionView.rest(ClientTokenFilter.acceptedClient(), clock.millis()).getBytes(StandardCharsets.UTF_8);
     }
 }

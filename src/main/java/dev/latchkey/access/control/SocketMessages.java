@@ -1,5 +1,7 @@
 package dev.latchkey.access.control;
 
+import dev.latchkey.tokens.control.SessionView;
+
 import dev.latchkey.tokens.control.ClientPrincipal;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
@@ -87,13 +89,7 @@ public final class SocketMessages {
     }
 
     public static String session(ClientPrincipal principal, long nowMillis) {
-        return JSON.createObjectBuilder()
-                .add("type", "session")
-                .add("client_id", principal.clientId())
-                .add("token_id", principal.tokenId())
-                .add("expires_at", Timestamps.iso(principal.expiresAt()))
-                .add("expires_in", secondsLeft(principal, nowMillis))
-                .build().toString();
+        return SessionView.socket(principal, nowMillis);
     }
 
     public static String pong() {
