@@ -10,13 +10,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * The access log: one line per request, {@code <address> "<method> <path>[?<query>]" <status> <ms> ms}, on the
- * logger {@code dev.latchkey.access} (INFO), so it goes wherever the server log goes and takes its format
- * ({@code LATCHKEY_LOG_FORMAT=json} included). On by default; {@code LATCHKEY_ACCESS_LOG=off} turns it off.
+ * The access log: one line per request, {@code <address> "<method> <path>[?<query>]" <status> <ms> ms}, written to
+ * the console (standard error, beside the server's records) by an {@link AccessLogWriter}, off the request thread,
+ * in the server's text or JSON format ({@code LATCHKEY_LOG_FORMAT}). On by default; {@code LATCHKEY_ACCESS_LOG=off}
+ * turns it off.
  *
  * <p>Never a secret: the value of every {@code client_key} parameter becomes {@value #REDACTED}, and anything
  * else in the line that looks like a JWT or an org key (a client that put one in its path) is replaced too. No
@@ -31,7 +31,6 @@ public class AccessLogFilter extends HttpFilter {
 
     /** What a redacted value reads as. */
     public static final String REDACTED = "[redacted]";
-    static final Logger ACCESS = Logger.getLogger("dev.latchkey.access");
     private static final String CLIENT_KEY = "client_key";
     private static final Pattern SECRET = Pattern.compile("eyJ[A-Za-z0-9_%-]*(?:\\.[A-Za-z0-9_%-]*)*|fl-[A-Za-z0-9_-]+");
 
@@ -41,12 +40,22 @@ public class AccessLogFilter extends HttpFilter {
     @Inject
     Settings settings;
 
-    private boolean logging;
+    private AccessLogWriter writer;
 
     @Override
     public void init(FilterConfig config) throws ServletException {
         super.init(config);
-        logging = settings.accessLog();
+        if (settings.accessLog()) {
+            writer = new AccessLogWriter(settings.jsonLogs(), System.err);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (writer != null) {
+            writer.close();
+        }
+        super.destroy();
     }
 
     @Override
@@ -58,13 +67,13 @@ public class AccessLogFilter extends HttpFilter {
             chain.doFilter(request, response);
         } finally {
             lifecycle.requestEnded();
-            if (logging) {
-                log(request, response.getStatus(), System.nanoTime() - start);
+            if (writer != null) {
+                writer.add(line(request, response.getStatus(), System.nanoTime() - start));
             }
         }
     }
 
-    private static void log(HttpServletRequest request, int status, long nanos) {
+    private static String line(HttpServletRequest request, int status, long nanos) {
         StringBuilder line = new StringBuilder(96)
                 .append(request.getRemoteAddr()).append(" \"").append(request.getMethod()).append(' ')
                 .append(redact(request.getRequestURI()));
@@ -75,7 +84,7 @@ public class AccessLogFilter extends HttpFilter {
         long tenthsOfMs = nanos / 100_000;
         line.append("\" ").append(status).append(' ')
                 .append(tenthsOfMs / 10).append('.').append(tenthsOfMs % 10).append(" ms");
-        ACCESS.info(line.toString());
+        return line.toString();
     }
 
     /** The text with every JWT-like or org-key-like run replaced; untouched (no copy) when it holds none. */

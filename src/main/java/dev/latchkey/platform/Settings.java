@@ -52,6 +52,10 @@ public class Settings {
     Optional<String> databaseUrl;
 
     @Inject
+    @ConfigProperty(name = "LATCHKEY_LOG_FORMAT", defaultValue = "text")
+    String logFormat;
+
+    @Inject
     @ConfigProperty(name = "LATCHKEY_ACCESS_LOG", defaultValue = "on")
     String accessLog;
 
@@ -114,6 +118,11 @@ public class Settings {
     }
 
     /** The access log is on unless {@code LATCHKEY_ACCESS_LOG} is {@code off} (or {@code false}, {@code 0}). */
+    /** Whether log lines are JSON objects ({@code LATCHKEY_LOG_FORMAT=json}; the launcher checked the value). */
+    public boolean jsonLogs() {
+        return "json".equalsIgnoreCase(logFormat.trim());
+    }
+
     public boolean accessLog() {
         String value = accessLog.trim().toLowerCase(java.util.Locale.ROOT);
         return !(value.equals("off") || value.equals("false") || value.equals("0"));
