@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Latchkey while its PostgreSQL is stopped (contract, section 9: every request that needs the database answers its
+# Latchkey while its PostgreSQL is stopped (docs/operations.md: every request that needs the database answers its
 # 500 within 1 s, answers that need none keep coming, service resumes by itself). One node on this run's own
 # PostgreSQL; wrk runs, each printing throughput, the latency distribution and the count of answers slower than 1 s:
 #   1. database up:   the cached path (one token, read from memory)                        -> 200
