@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -77,15 +80,25 @@ class ClusterConfigIT {
         }
     }
 
+    /**
+     * The jar's quiet start hides Payara's boot commands and data-grid state; this start asks for them at INFO with
+     * a logging file of its own (the launcher keeps a user's {@code --logproperties}), so the log shows what Payara
+     * was told and what its grid became.
+     */
     @Test
     void withoutMembersANodeJoinsNoCluster() throws Exception {
         int port = MicroJar.freePort();
+        Path verbose = workDir.resolve("verbose-logging.properties");
+        Files.writeString(verbose, "handlers=java.util.logging.ConsoleHandler\n.level=INFO\n"
+                + "java.util.logging.ConsoleHandler.level=INFO\n");
         String log = MicroJar.run(workDir, "alone", port, environment -> {
             environment.keySet().removeIf(name -> name.startsWith("LATCHKEY_CLUSTER_"));
             if (!"postgres".equals(System.getProperty("latchkey.it.database"))) {
                 environment.remove("LATCHKEY_DB_URL"); // the embedded H2 under this test's own ./data
             }
-        }, (api, base) -> api.get("api/v1/client_api", null).assertError(401, "Authorization header is missing"));
+        }, List.of("--logproperties", verbose.toString()),
+                (api, base) -> api.get("api/v1/client_api", null).assertError(401, "Authorization header is missing"));
+        assertTrue(log.contains("not clustered"), "the banner says so:\n" + log);
 
         assertTrue(log.contains("hazelcast-config-specific-configuration.clustering-enabled=false"),
                 "the launcher passed --nocluster:\n" + log);
