@@ -36,6 +36,7 @@ public final class Launcher {
     }
 
     public static void main(String[] args) throws Throwable {
+        asyncPoolOfThreads();
         List<String> arguments;
         try {
             SettingsCheck.check(Launcher::setting);
@@ -156,6 +157,22 @@ public final class Launcher {
         } catch (IOException e) {
             throw new ClusterSettings.Refusal("cannot write the cluster's pre-boot commands to a temporary file: "
                     + e.getClass().getSimpleName());
+        }
+    }
+
+    /** The system property that sizes the JDK's common fork-join pool (see {@link #asyncPoolOfThreads()}). */
+    static final String COMMON_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+    /**
+     * Gives the JDK's common pool at least two threads, before anything in this JVM creates it. With fewer than
+     * three processors its parallelism defaults to 1, and {@code CompletableFuture}'s default executor is then a
+     * new thread per task; the JDK's {@code HttpClient} completes every {@code sendAsync} on that executor, so
+     * each proxied request (gateway feature) started a thread of its own (about 0.5 ms of CPU). A value set by the
+     * operator ({@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=N}) is kept.
+     */
+    static void asyncPoolOfThreads() {
+        if (System.getProperty(COMMON_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() < 3) {
+            System.setProperty(COMMON_PARALLELISM, "2");
         }
     }
 }

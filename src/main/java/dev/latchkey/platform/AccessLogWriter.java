@@ -1,6 +1,8 @@
 package dev.latchkey.platform;
 
 import java.io.PrintStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -8,36 +10,49 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
 
 /**
- * Writes the access log off the request threads: a request hands its line to a bounded queue (never blocking:
- * when {@value #CAPACITY} lines are waiting, the line is dropped and counted), and one daemon thread drains the
- * queue and writes each batch to the console with one write and one flush. The lines look like the server's own
- * records, in text ({@code 2026-11-30 06:57:29 INFO dev.latchkey.access: ...}) or, with
- * {@code LATCHKEY_LOG_FORMAT=json}, as one JSON object each with the fields of Payara's JSON log formatter.
+ * The access log: one line per request, {@code <address> "<method> <path>[?<query>]" <status> <ms> ms}, written to
+ * the console (standard error, beside the server's records) off the request threads. A request hands its parts to
+ * a bounded queue (never blocking: when {@value #CAPACITY} are waiting, the line is dropped and counted); one
+ * daemon thread wakes every {@value #INTERVAL_MILLIS} ms, redacts and formats what is queued and writes it with
+ * one write and one flush. The lines look like the server's own records, in text
+ * ({@code 2026-11-30 06:57:29 INFO dev.latchkey.access: ...}) or, with {@code LATCHKEY_LOG_FORMAT=json}, as one
+ * JSON object each with the fields of Payara's JSON log formatter.
  *
- * <p>Why not a {@code java.util.logging} record per request: the console handler formats and flushes each record
- * on the calling thread, under a lock; at tens of thousands of requests a second that cost more than the request.
+ * <p>Never a secret: the value of every {@code client_key} parameter becomes {@value #REDACTED}, and anything else
+ * in the line that looks like a JWT or an org key (a client that put one in its path) is replaced too.
+ *
+ * <p>Why the writer is not signalled per line, and why not a {@code java.util.logging} record per request:
+ * decision D6 in the {@code access} package.
  */
 final class AccessLogWriter implements AutoCloseable {
 
+    /** What a redacted value reads as. */
+    static final String REDACTED = "[redacted]";
     static final String LOGGER = "dev.latchkey.access";
     static final int CAPACITY = 65_536;
-    private static final int BATCH = 4_096;
+    static final long INTERVAL_MILLIS = 100;
+    private static final String CLIENT_KEY = "client_key";
+    private static final Pattern SECRET = Pattern.compile("eyJ[A-Za-z0-9_%-]*(?:\\.[A-Za-z0-9_%-]*)*|fl-[A-Za-z0-9_-]+");
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
-    private record Line(long atMillis, String text) {
+    /** One request as the request thread saw it; {@code query} is null without one. */
+    private record Entry(long atMillis, String address, String method, String path, String query, int status,
+                         long nanos) {
     }
 
-    private final BlockingQueue<Line> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final LongAdder dropped = new LongAdder();
     private final boolean json;
     private final PrintStream out;
     private final Thread writer;
     private volatile boolean closing;
+    private long prefixSecond = Long.MIN_VALUE;
+    private String prefix;
 
     AccessLogWriter(boolean json, PrintStream out) {
         this.json = json;
@@ -47,9 +62,14 @@ final class AccessLogWriter implements AutoCloseable {
         writer.start();
     }
 
-    /** Queues one line for the log; never blocks. */
-    void add(String text) {
-        if (!queue.offer(new Line(System.currentTimeMillis(), text))) {
+    /**
+     * Queues one request for the log; never blocks.
+     *
+     * @param query the raw query string, or null
+     * @param nanos how long the request took, in nanoseconds
+     */
+    void add(String address, String method, String path, String query, int status, long nanos) {
+        if (!queue.offer(new Entry(System.currentTimeMillis(), address, method, path, query, status, nanos))) {
             dropped.increment();
         }
     }
@@ -72,43 +92,105 @@ final class AccessLogWriter implements AutoCloseable {
     }
 
     private void drain() {
-        List<Line> batch = new ArrayList<>(BATCH);
-        StringBuilder text = new StringBuilder(BATCH * 96);
+        List<Entry> batch = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
         while (true) {
-            try {
-                Line first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    batch.add(first);
+            boolean last = closing;
+            if (!last) {
+                try {
+                    Thread.sleep(INTERVAL_MILLIS);
+                } catch (InterruptedException e) {
+                    last = true; // closing: write what is left, then end
                 }
-            } catch (InterruptedException e) {
-                // closing: write what is left, then end
             }
-            queue.drainTo(batch, BATCH - batch.size());
+            queue.drainTo(batch);
             if (!batch.isEmpty()) {
-                for (Line line : batch) {
-                    format(text, line);
+                for (Entry entry : batch) {
+                    format(text, entry);
                 }
                 out.print(text);
                 out.flush();
                 batch.clear();
                 text.setLength(0);
-            } else if (closing) {
+            }
+            if (last) {
                 return;
             }
         }
     }
 
-    private void format(StringBuilder text, Line line) {
+    private void format(StringBuilder text, Entry entry) {
         if (json) {
             text.append("{\"Timestamp\":\"");
-            Timestamps.appendIso(text, line.atMillis());
+            Timestamps.appendIso(text, entry.atMillis());
             text.append("\",\"Level\":\"INFO\",\"LoggerName\":\"").append(LOGGER)
-                    .append("\",\"TimeMillis\":").append(line.atMillis())
+                    .append("\",\"TimeMillis\":").append(entry.atMillis())
                     .append(",\"LevelValue\":800,\"LogMessage\":");
-            JsonText.appendString(text, line.text()).append("}\n");
+            JsonText.appendString(text, line(entry)).append("}\n");
         } else {
-            text.append(LOCAL.format(Instant.ofEpochMilli(line.atMillis()))).append(" INFO ").append(LOGGER)
-                    .append(": ").append(line.text()).append('\n');
+            text.append(prefix(entry.atMillis())).append(line(entry)).append('\n');
         }
+    }
+
+    /** The text record's start, formatted once a second. */
+    private String prefix(long atMillis) {
+        long second = Math.floorDiv(atMillis, 1000);
+        if (second != prefixSecond) {
+            prefixSecond = second;
+            prefix = LOCAL.format(Instant.ofEpochSecond(second)) + " INFO " + LOGGER + ": ";
+        }
+        return prefix;
+    }
+
+    static String line(Entry entry) {
+        StringBuilder line = new StringBuilder(96)
+                .append(entry.address()).append(" \"").append(entry.method()).append(' ')
+                .append(redact(entry.path()));
+        if (entry.query() != null) {
+            line.append('?').append(redactQuery(entry.query()));
+        }
+        long tenthsOfMs = entry.nanos() / 100_000;
+        return line.append("\" ").append(entry.status()).append(' ')
+                .append(tenthsOfMs / 10).append('.').append(tenthsOfMs % 10).append(" ms").toString();
+    }
+
+    /** The text with every JWT-like or org-key-like run replaced; untouched (no copy) when it holds none. */
+    static String redact(String text) {
+        if (text.indexOf("eyJ") < 0 && text.indexOf("fl-") < 0) {
+            return text;
+        }
+        return SECRET.matcher(text).replaceAll(REDACTED);
+    }
+
+    /**
+     * The query string as it is logged: each parameter is decoded as the server decodes it, and the value of
+     * {@code client_key} (in any case or escaping of its name), or any value that decodes to something holding a
+     * JWT or an org key, is replaced by {@value #REDACTED}. A parameter that does not decode is redacted whole.
+     */
+    static String redactQuery(String query) {
+        StringBuilder out = new StringBuilder(query.length());
+        for (String pair : query.split("&", -1)) {
+            if (out.length() > 0) {
+                out.append('&');
+            }
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? pair : pair.substring(0, equals);
+            String value = equals < 0 ? "" : pair.substring(equals + 1);
+            String decodedName;
+            String decodedValue;
+            try {
+                decodedName = URLDecoder.decode(name, StandardCharsets.UTF_8);
+                decodedValue = URLDecoder.decode(value, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException undecodable) {
+                out.append(REDACTED);
+                continue;
+            }
+            boolean secret = CLIENT_KEY.equalsIgnoreCase(decodedName) || SECRET.matcher(decodedValue).find();
+            out.append(redact(name));
+            if (equals >= 0) {
+                out.append('=').append(secret ? REDACTED : redact(value));
+            }
+        }
+        return out.toString();
     }
 }

@@ -91,13 +91,12 @@ public class Lifecycle {
         return draining;
     }
 
-    /** A request entered the application (the access-log filter counts them); pair with {@link #requestEnded()}. */
-    public void requestStarted() {
-        inFlight.increment();
-    }
-
-    public void requestEnded() {
-        inFlight.decrement();
+    /**
+     * The count of requests in flight: the edge filter increments it when a request enters the application and
+     * decrements it when the request leaves, on the counter itself (no call through this bean's proxy per request).
+     */
+    public LongAdder requestsInFlight() {
+        return inFlight;
     }
 
     /** Requests in flight right now (an estimate while they change). */

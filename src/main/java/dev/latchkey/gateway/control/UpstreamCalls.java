@@ -11,7 +11,9 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
 
 /**
  * The one HTTP client the gateway calls upstreams with: the JDK's {@link HttpClient} (non-blocking, streams both
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class UpstreamCalls {
 
+    private static final Logger LOG = Logger.getLogger(UpstreamCalls.class.getName());
     public static final String UNAVAILABLE = "Upstream unavailable";
     public static final String TIMED_OUT = "Upstream timed out";
 
@@ -33,6 +36,11 @@ public class UpstreamCalls {
 
     @PostConstruct
     void init() {
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+            // latchkey-micro.jar's launcher prevents this; a server of another make may not
+            LOG.warning("The JDK's common pool has one thread: every proxied request starts a thread of its own."
+                    + " Start the JVM with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+        }
         timeout = settings.upstreamTimeout();
         http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)

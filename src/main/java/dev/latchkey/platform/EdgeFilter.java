@@ -1,0 +1,90 @@
+package dev.latchkey.platform;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The one servlet filter of Latchkey's own that every request passes, first (declared in {@code web.xml}, so it
+ * wraps every filter mapped by annotation, and sees the answers they give themselves, such as a refused WebSocket
+ * handshake). Three jobs, in one filter because each servlet filter costs every request the container's
+ * bookkeeping around it (decision D6 in the {@code access} package):
+ * <ul>
+ *   <li><b>Security headers</b>, after the OWASP Secure Headers Project. Every answer carries
+ *       {@code X-Content-Type-Options: nosniff}, so a browser never reads a JSON error or a token as HTML or
+ *       script. The org console ({@code /console/}, a page that holds an org key in memory) and the browser helper
+ *       {@code /latchkey-client.js} also carry a strict {@code Content-Security-Policy} (scripts, styles and
+ *       connections from this origin only, no inline code, no framing) and {@code Referrer-Policy: no-referrer}.</li>
+ *   <li><b>Requests in flight</b>, counted for a graceful shutdown ({@link Lifecycle#drain()}): also with the
+ *       access log off.</li>
+ *   <li><b>The access log</b>: on by default, {@code LATCHKEY_ACCESS_LOG=off} turns it off. The request thread
+ *       only hands the request's parts to the {@link AccessLogWriter}, which redacts, formats and writes them on a
+ *       thread of its own. No header is ever logged, so never an {@code Authorization} value. (Payara's own access
+ *       log writes the raw request line, query string included: it stays off.)</li>
+ * </ul>
+ */
+public class EdgeFilter extends HttpFilter {
+
+    /** The console's policy: nothing but this origin's own files and API, never inline code, never in a frame. */
+    public static final String CONSOLE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    @Inject
+    Lifecycle lifecycle;
+
+    @Inject
+    Settings settings;
+
+    private LongAdder inFlight;
+    private AccessLogWriter accessLog;
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        super.init(config);
+        inFlight = lifecycle.requestsInFlight();
+        if (settings.accessLog()) {
+            accessLog = new AccessLogWriter(settings.jsonLogs(), System.err);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (accessLog != null) {
+            accessLog.close();
+        }
+        super.destroy();
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        long start = System.nanoTime();
+        inFlight.increment();
+        try {
+            securityHeaders(request, response);
+            chain.doFilter(request, response);
+        } finally {
+            inFlight.decrement();
+            if (accessLog != null) {
+                accessLog.add(request.getRemoteAddr(), request.getMethod(), request.getRequestURI(),
+                        request.getQueryString(), response.getStatus(), System.nanoTime() - start);
+            }
+        }
+    }
+
+    private static void securityHeaders(HttpServletRequest request, HttpServletResponse response) {
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        // the servlet path, kept by the container: no string is built per request (the API's is "/api/v1")
+        String path = request.getServletPath();
+        if (path.equals("/console") || path.startsWith("/console/") || path.equals("/latchkey-client.js")) {
+            response.setHeader("Content-Security-Policy", CONSOLE_POLICY);
+            response.setHeader("Referrer-Policy", "no-referrer");
+        }
+    }
+}
