@@ -17,12 +17,16 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * Config (nothing is baked into the WAR) and picks the JDBC driver from the URL: the embedded H2 file
  * under {@code ./data} by default, PostgreSQL in production. Pooling, validation and transactions are
  * the server's; this class only opens connections.
+ *
+ * <p>It is a JavaBean data source as every Jakarta EE server expects of a {@code @DataSourceDefinition} class: its one
+ * property, {@link #setDefaultUrl(String) defaultUrl}, is set by the definition (see platform D1).
  */
 public class LatchkeyDataSource implements DataSource {
 
     public static final String DEFAULT_URL = "jdbc:h2:file:./data/latchkey";
 
     private volatile Target target;
+    private volatile String defaultUrl = DEFAULT_URL;
     private PrintWriter logWriter;
     private int loginTimeout;
 
@@ -48,7 +52,7 @@ public class LatchkeyDataSource implements DataSource {
         Target resolved = target;
         if (resolved == null) {
             Config config = ConfigProvider.getConfig(LatchkeyDataSource.class.getClassLoader());
-            String url = config.getOptionalValue("LATCHKEY_DB_URL", String.class).orElse(DEFAULT_URL);
+            String url = config.getOptionalValue("LATCHKEY_DB_URL", String.class).orElse(defaultUrl);
             Properties credentials = new Properties();
             config.getOptionalValue("LATCHKEY_DB_USER", String.class)
                     .ifPresent(user -> credentials.setProperty("user", user));
@@ -88,6 +92,15 @@ public class LatchkeyDataSource implements DataSource {
         } catch (ReflectiveOperationException e) {
             throw new SQLException("JDBC driver " + driverClass + " is not available", e);
         }
+    }
+
+    /** The JDBC URL used while {@code LATCHKEY_DB_URL} is not set; {@value #DEFAULT_URL} unless a definition says. */
+    public String getDefaultUrl() {
+        return defaultUrl;
+    }
+
+    public void setDefaultUrl(String defaultUrl) {
+        this.defaultUrl = defaultUrl;
     }
 
     @Override

@@ -34,6 +34,8 @@ import org.flywaydb.core.api.output.MigrateResult;
         minPoolSize = 2,
         maxPoolSize = 32,
         properties = {
+            // the JavaBean property without which WildFly's pool refuses the class (platform D1)
+            "defaultUrl=" + LatchkeyDataSource.DEFAULT_URL,
             "fish.payara.is-connection-validation-required=true",
             "fish.payara.connection-validation-method=custom-validation",
             "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.JDBC40ConnectionValidation",
