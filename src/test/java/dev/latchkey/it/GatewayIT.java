@@ -12,6 +12,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -221,32 +223,66 @@ class GatewayIT extends BlackBoxTest {
         assertTrue(tookMillis >= 1900 && tookMillis < TestUpstream.SLOW.toMillis(), "took " + tookMillis + " ms");
     }
 
+    /**
+     * 100 MiB up: the client sends the first MiB, then sends the rest only once the upstream has read it, so a
+     * proxy that held the body before calling the upstream would never finish. Sent over a plain socket: the JDK
+     * client reads its body source ahead on the thread that writes it, so a source that waits would stall it.
+     */
     @Test
-    void largeUploadsStreamThrough() {
+    void a100MegabyteUploadStreamsThrough() throws Exception {
         String token = org.mintToken(Api.uniqueClient(), 600);
-        long size = 20L * 1024 * 1024;
-        InputStream zeros = new InputStream() {
-            long left = size;
-
-            @Override
-            public int read() {
-                return left-- > 0 ? 0 : -1;
+        long size = 100L * 1024 * 1024;
+        URI target = org.uri("api/v1/client_api/upload");
+        try (Socket socket = new Socket(target.getHost(), target.getPort())) {
+            socket.setSoTimeout(60_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT " + target.getRawPath() + " HTTP/1.1\r\nHost: " + target.getAuthority()
+                    + "\r\nAuthorization: " + Api.bearer(token) + "\r\nContent-Length: " + size
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[TestUpstream.GATE_BYTES];
+            out.write(chunk);
+            out.flush();
+            assertTrue(upstream.bodyBytesSeen(TestUpstream.GATE_BYTES),
+                    "the upstream never saw the first MiB: the proxy held the body");
+            for (long left = size - chunk.length; left > 0; left -= chunk.length) {
+                out.write(chunk, 0, (int) Math.min(chunk.length, left));
             }
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+            assertTrue(answer.contains("{\"bytes\":" + size + "}"), answer);
+        }
+    }
 
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (left <= 0) {
-                    return -1;
-                }
-                int n = (int) Math.min(len, left);
-                left -= n;
-                return n;
+    /**
+     * 100 MiB down: the upstream writes the first MiB, then the rest only once the client has read that MiB
+     * through the proxy, so a proxy that held the answer before relaying it would never finish.
+     */
+    @Test
+    void a100MegabyteDownloadStreamsThrough() throws Exception {
+        String token = org.mintToken(Api.uniqueClient(), 600);
+        long size = 100L * 1024 * 1024;
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(
+                        org.uri("api/v1/client_api/gated-download?bytes=" + size))
+                .header("Authorization", Api.bearer(token)).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertEquals(String.valueOf(size), response.headers().firstValue("Content-Length").orElse(null));
+        long read = 0;
+        byte[] buffer = new byte[65536];
+        try (InputStream body = response.body()) {
+            while (read < TestUpstream.GATE_BYTES) {
+                int n = body.read(buffer, 0, (int) Math.min(buffer.length, TestUpstream.GATE_BYTES - read));
+                assertTrue(n > 0, "the answer ended after " + read + " bytes");
+                read += n;
             }
-        };
-        Api.Reply reply = org.send(org.request("api/v1/client_api/upload", Api.bearer(token))
-                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> zeros), size)));
-        assertEquals(200, reply.status(), reply.body());
-        assertEquals("{\"bytes\":" + size + "}", reply.body());
+            upstream.openDownloadGate();
+            for (int n; (n = body.read(buffer)) != -1; ) {
+                read += n;
+            }
+        }
+        assertEquals(size, read);
     }
 
     @Test

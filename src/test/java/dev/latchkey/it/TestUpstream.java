@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A small upstream API on a free loopback port (the JDK's own HTTP server), recording every request it gets:
@@ -47,6 +48,9 @@ final class TestUpstream implements AutoCloseable {
         }
     }
 
+    /** How much of a gated download is written before the gate. */
+    static final int GATE_BYTES = 1024 * 1024;
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "test-upstream");
@@ -56,6 +60,9 @@ final class TestUpstream implements AutoCloseable {
     final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean eventsReaderGone = new AtomicBoolean();
     private final CountDownLatch eventsEnded = new CountDownLatch(1);
+    /** The bytes of request body read so far by the request being read now. */
+    private final AtomicLong bodyBytesNow = new AtomicLong();
+    private volatile CountDownLatch downloadGate = new CountDownLatch(1);
 
     TestUpstream() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -89,7 +96,9 @@ final class TestUpstream implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] buffer = new byte[65536];
             int read;
+            bodyBytesNow.set(0);
             while ((read = in.read(buffer)) != -1) {
+                bodyBytesNow.addAndGet(read);
                 if (bodyBytes < 65536) {
                     text.append(new String(buffer, 0, (int) Math.min(read, 65536 - bodyBytes), StandardCharsets.UTF_8));
                 }
@@ -111,6 +120,8 @@ final class TestUpstream implements AutoCloseable {
                 respond(exchange, 200, "late");
             } else if (path.equals("/base/events")) {
                 events(exchange);
+            } else if (path.equals("/base/gated-download")) {
+                gatedDownload(exchange, Long.parseLong(query.substring("bytes=".length())));
             } else if (path.equals("/messages")) {
                 String data = text.toString().replaceAll("(?s).*\"data\":(.*)}$", "$1");
                 if (data.equals("\"fail\"")) {
@@ -144,6 +155,46 @@ final class TestUpstream implements AutoCloseable {
             eventsReaderGone.set(true);
         } finally {
             eventsEnded.countDown();
+        }
+    }
+
+    /**
+     * Waits (at most 30 s) until the request being read now has sent at least this many body bytes; false if it
+     * did not.
+     */
+    boolean bodyBytesSeen(long bytes) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (bodyBytesNow.get() < bytes) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** Lets the gated download write the rest of its body. */
+    void openDownloadGate() {
+        downloadGate.countDown();
+    }
+
+    /**
+     * {@code bytes} zero bytes with their length announced: the first {@value #GATE_BYTES} are written at once, the
+     * rest only once the test has opened the gate, i.e. once the first ones reached the client through the proxy.
+     */
+    private void gatedDownload(HttpExchange exchange, long bytes) throws IOException, InterruptedException {
+        downloadGate = new CountDownLatch(1);
+        exchange.sendResponseHeaders(200, bytes);
+        byte[] chunk = new byte[GATE_BYTES];
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(chunk);
+            out.flush();
+            if (!downloadGate.await(30, TimeUnit.SECONDS)) {
+                return; // the client never saw the first bytes: end the answer short
+            }
+            for (long left = bytes - GATE_BYTES; left > 0; left -= chunk.length) {
+                out.write(chunk, 0, (int) Math.min(chunk.length, left));
+            }
         }
     }
 
