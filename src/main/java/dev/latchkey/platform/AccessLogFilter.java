@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.metrics.Counter;
 
 /**
  * The access log: one line per request, {@code <address> "<method> <path>[?<query>]" <status> <ms> ms}, written to
@@ -40,13 +41,19 @@ public class AccessLogFilter extends HttpFilter {
     @Inject
     Settings settings;
 
+    @Inject
+    Meters meters;
+
     private AccessLogWriter writer;
 
     @Override
     public void init(FilterConfig config) throws ServletException {
         super.init(config);
+        // registered with the log off too, so that the series is always there (and stays 0)
+        Counter dropped = meters.counter("latchkey_access_log_dropped_lines",
+                "Access log lines dropped because " + AccessLogWriter.CAPACITY + " lines were waiting to be written");
         if (settings.accessLog()) {
-            writer = new AccessLogWriter(settings.jsonLogs(), System.err);
+            writer = new AccessLogWriter(settings.jsonLogs(), System.err, dropped);
         }
     }
 

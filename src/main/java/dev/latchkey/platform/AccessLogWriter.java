@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.microprofile.metrics.Counter;
 
 /**
  * Writes the access log off the request threads: a request hands its line to a bounded queue (never blocking:
- * when {@value #CAPACITY} lines are waiting, the line is dropped and counted), and one daemon thread drains the
+ * when {@value #CAPACITY} lines are waiting, the line is dropped and counted in a counter that {@code /metrics}
+ * shows as {@code latchkey_access_log_dropped_lines_total}), and one daemon thread drains the
  * queue and writes each batch to the console with one write and one flush. The lines look like the server's own
  * records, in text ({@code 2026-11-30 06:57:29 INFO dev.latchkey.access: ...}) or, with
  * {@code LATCHKEY_LOG_FORMAT=json}, as one JSON object each with the fields of Payara's JSON log formatter.
@@ -33,15 +34,17 @@ final class AccessLogWriter implements AutoCloseable {
     }
 
     private final BlockingQueue<Line> queue = new ArrayBlockingQueue<>(CAPACITY);
-    private final LongAdder dropped = new LongAdder();
+    private final Counter dropped;
     private final boolean json;
     private final PrintStream out;
     private final Thread writer;
     private volatile boolean closing;
 
-    AccessLogWriter(boolean json, PrintStream out) {
+    /** {@code dropped} counts the lines dropped because the queue was full. */
+    AccessLogWriter(boolean json, PrintStream out, Counter dropped) {
         this.json = json;
         this.out = out;
+        this.dropped = dropped;
         this.writer = new Thread(this::drain, "latchkey-access-log");
         writer.setDaemon(true);
         writer.start();
@@ -50,13 +53,13 @@ final class AccessLogWriter implements AutoCloseable {
     /** Queues one line for the log; never blocks. */
     void add(String text) {
         if (!queue.offer(new Line(System.currentTimeMillis(), text))) {
-            dropped.increment();
+            dropped.inc();
         }
     }
 
     /** Lines dropped because the queue was full. */
     long dropped() {
-        return dropped.sum();
+        return dropped.getCount();
     }
 
     /** Writes what is queued, then stops the writer (waits at most a second). */
