@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.latchkey.tokens.control.TokenFailure;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import dev.latchkey.tokens.control.TokenFailure;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The examples in {@code /openapi} are real answers: each documented success example has the keys and JSON types
  * of the answer the service really gives (values such as ids and times differ), and each documented error
- * example is provoked here and answered with exactly its status and detail. A new example the test does not know
+ * example is provoked here and answered with exactly its status and detail. Each documented request body that
+ * holds no stand-in ({@code "..."}) is sent as it is and must succeed. A new example the test does not know
  * fails it until a real request for it is added here.
  *
  * <p>Payara writes the document leaving out nulls and empty objects, so an example shows a nullable field with a
@@ -84,6 +85,52 @@ class OpenApiExamplesIT extends BlackBoxTest {
             request.get().assertError(Integer.parseInt(error.substring(0, space)), error.substring(space + 1));
         }
         assertTrue(errors.contains("401 Token has been revoked"), errors::toString);
+
+        int sent = 0;
+        for (Map.Entry<String, JsonValue> body : requestExamples(paths).entrySet()) {
+            if (body.getValue().toString().contains("...")) {
+                continue; // holds a stand-in (a token, an id) that only a real answer can fill in
+            }
+            if (!body.getKey().startsWith("POST ")) {
+                continue;
+            }
+            String path = body.getKey().substring(body.getKey().indexOf(' ') + 1);
+            String key = path.startsWith("/api/v1/admin/") ? ADMIN_KEY : ORG_KEY;
+            JsonObject request = body.getValue().asJsonObject();
+            if (request.containsKey("name")) { // an organization's name is unique: the example's, made unique
+                request = Json.createObjectBuilder(request)
+                        .add("name", request.getString("name") + "-" + UUID.randomUUID()).build();
+            }
+            JsonObject sentBody = request;
+            Api.Reply answer = api.post(path.substring(1), bearer(key), sentBody.toString());
+            assertTrue(answer.status() / 100 == 2, () -> body.getKey() + ": the documented request " + sentBody
+                    + " was answered " + answer.status() + " " + answer.body());
+            sent++;
+        }
+        assertTrue(sent >= 3, "the documented requests sent: " + sent);
+    }
+
+    /** The JSON request body example of every operation, by {@code "<METHOD> <path>"}. */
+    private static Map<String, JsonValue> requestExamples(JsonObject paths) {
+        Map<String, JsonValue> bodies = new LinkedHashMap<>();
+        for (String path : paths.keySet()) {
+            JsonObject item = paths.getJsonObject(path);
+            for (String method : item.keySet()) {
+                JsonValue operation = item.get(method);
+                if (operation.getValueType() != JsonValue.ValueType.OBJECT
+                        || !operation.asJsonObject().containsKey("requestBody")) {
+                    continue;
+                }
+                JsonObject content = operation.asJsonObject().getJsonObject("requestBody").getJsonObject("content");
+                JsonObject json = content == null ? null : content.getJsonObject("application/json");
+                if (json != null && json.containsKey("example")) {
+                    assertEquals(JsonValue.ValueType.OBJECT, json.get("example").getValueType(),
+                            () -> method + " " + path + ": the request example is not JSON: " + json.get("example"));
+                    bodies.put(method.toUpperCase() + " " + path, json.get("example"));
+                }
+            }
+        }
+        return bodies;
     }
 
     /**
