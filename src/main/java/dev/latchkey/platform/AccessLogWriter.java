@@ -10,13 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.metrics.Counter;
 
 /**
  * The access log: one line per request, {@code <address> "<method> <path>[?<query>]" <status> <ms> ms}, written to
  * the console (standard error, beside the server's records) off the request threads. A request hands its parts to
- * a bounded queue (never blocking: when {@value #CAPACITY} are waiting, the line is dropped and counted); one
+ * a bounded queue (never blocking: when {@value #CAPACITY} are waiting, the line is dropped and counted, as
+ * {@code latchkey_access_log_dropped_lines_total} on {@code /metrics}); one
  * daemon thread wakes every {@value #INTERVAL_MILLIS} ms, redacts and formats what is queued and writes it with
  * one write and one flush. The lines look like the server's own records, in text
  * ({@code 2026-11-30 06:57:29 INFO dev.latchkey.access: ...}) or, with {@code LATCHKEY_LOG_FORMAT=json}, as one
@@ -46,7 +47,7 @@ final class AccessLogWriter implements AutoCloseable {
     }
 
     private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(CAPACITY);
-    private final LongAdder dropped = new LongAdder();
+    private final Counter dropped;
     private final boolean json;
     private final PrintStream out;
     private final Thread writer;
@@ -54,9 +55,11 @@ final class AccessLogWriter implements AutoCloseable {
     private long prefixSecond = Long.MIN_VALUE;
     private String prefix;
 
-    AccessLogWriter(boolean json, PrintStream out) {
+    /** {@code dropped} counts the lines dropped because the queue was full. */
+    AccessLogWriter(boolean json, PrintStream out, Counter dropped) {
         this.json = json;
         this.out = out;
+        this.dropped = dropped;
         this.writer = new Thread(this::drain, "latchkey-access-log");
         writer.setDaemon(true);
         writer.start();
@@ -70,13 +73,13 @@ final class AccessLogWriter implements AutoCloseable {
      */
     void add(String address, String method, String path, String query, int status, long nanos) {
         if (!queue.offer(new Entry(System.currentTimeMillis(), address, method, path, query, status, nanos))) {
-            dropped.increment();
+            dropped.inc();
         }
     }
 
     /** Lines dropped because the queue was full. */
     long dropped() {
-        return dropped.sum();
+        return dropped.getCount();
     }
 
     /** Writes what is queued, then stops the writer (waits at most a second). */

@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.microprofile.metrics.Counter;
 
 /**
  * The one servlet filter of Latchkey's own that every request passes, first (declared in {@code web.xml}, so it
@@ -41,6 +42,9 @@ public class EdgeFilter extends HttpFilter {
     @Inject
     Settings settings;
 
+    @Inject
+    Meters meters;
+
     private LongAdder inFlight;
     private AccessLogWriter accessLog;
 
@@ -48,8 +52,11 @@ public class EdgeFilter extends HttpFilter {
     public void init(FilterConfig config) throws ServletException {
         super.init(config);
         inFlight = lifecycle.requestsInFlight();
+        // registered with the log off too, so that the series is always there (and stays 0)
+        Counter dropped = meters.counter("latchkey_access_log_dropped_lines",
+                "Access log lines dropped because " + AccessLogWriter.CAPACITY + " lines were waiting to be written");
         if (settings.accessLog()) {
-            accessLog = new AccessLogWriter(settings.jsonLogs(), System.err);
+            accessLog = new AccessLogWriter(settings.jsonLogs(), System.err, dropped);
         }
     }
 

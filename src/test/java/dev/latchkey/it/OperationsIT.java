@@ -121,6 +121,8 @@ class OperationsIT {
         assertTrue(delta(before, after, "latchkey_token_cache_misses_total", "") >= 1, after);
         assertTrue(after.contains("latchkey_revoke_close_latency_seconds_count"), after);
         assertTrue(after.contains("latchkey_websockets_open"), after);
+        assertTrue(after.contains("latchkey_access_log_dropped_lines_total{"), after);
+        assertEquals(0, delta(before, after, "latchkey_access_log_dropped_lines_total", ""), "a line was dropped");
         assertFalse(after.contains(client), "a client_id is a label");
         assertFalse(after.contains(token.substring(0, 30)), "a token is in the metrics");
     }

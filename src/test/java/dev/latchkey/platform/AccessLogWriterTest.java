@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.microprofile.metrics.Counter;
 import org.junit.jupiter.api.Test;
 
 class AccessLogWriterTest {
@@ -18,7 +23,7 @@ class AccessLogWriterTest {
     @Test
     void everyQueuedLineIsWrittenOnceInOrderInTheServersTextFormat() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (AccessLogWriter writer = new AccessLogWriter(false, new PrintStream(bytes, true, StandardCharsets.UTF_8))) {
+        try (AccessLogWriter writer = new AccessLogWriter(false, new PrintStream(bytes, true, StandardCharsets.UTF_8), new Tally())) {
             for (int i = 0; i < 5_000; i++) {
                 writer.add("127.0.0.1", "GET", "/api/v1/client_api", null, 200, i * 100_000L);
             }
@@ -33,7 +38,7 @@ class AccessLogWriterTest {
     @Test
     void inJsonEachLineIsOneObjectWithTheMessageEscaped() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (AccessLogWriter writer = new AccessLogWriter(true, new PrintStream(bytes, true, StandardCharsets.UTF_8))) {
+        try (AccessLogWriter writer = new AccessLogWriter(true, new PrintStream(bytes, true, StandardCharsets.UTF_8), new Tally())) {
             writer.add("127.0.0.1", "GET", "/a\"b", "x=1", 404, 150_000);
         }
         String line = bytes.toString(StandardCharsets.UTF_8).strip();
@@ -62,5 +67,53 @@ class AccessLogWriterTest {
     void aPathWithoutSecretsIsLoggedAsItIs() {
         String path = "/api/v1/client_api";
         assertSame(path, AccessLogWriter.redact(path));
+    }
+
+    @Test
+    void whenTheConsoleCannotKeepUpLinesAreDroppedAndCountedWithoutBlocking() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        OutputStream stuck = new OutputStream() {
+            @Override
+            public void write(int b) {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        Tally dropped = new Tally();
+        int extra = 100;
+        try (AccessLogWriter writer = new AccessLogWriter(false, new PrintStream(stuck, true), dropped)) {
+            long start = System.nanoTime();
+            // while stuck, the writer holds at most one batch (at most CAPACITY lines) and the queue CAPACITY more
+            for (int i = 0; i < 2 * AccessLogWriter.CAPACITY + extra; i++) {
+                writer.add("127.0.0.1", "GET", "/line/" + i, null, 200, 0);
+            }
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "add blocked");
+            assertTrue(writer.dropped() >= extra, "dropped " + writer.dropped());
+            assertEquals(dropped.getCount(), writer.dropped());
+            release.countDown();
+        }
+    }
+
+    /** A counter as MicroProfile Metrics gives one. */
+    private static final class Tally implements Counter {
+        private final LongAdder count = new LongAdder();
+
+        @Override
+        public void inc() {
+            count.increment();
+        }
+
+        @Override
+        public void inc(long n) {
+            count.add(n);
+        }
+
+        @Override
+        public long getCount() {
+            return count.sum();
+        }
     }
 }

@@ -125,7 +125,7 @@ public class AdminResource {
     @Path("orgs/{org_id}/api_keys")
     @Operation(summary = "An organization's keys, never their secrets")
     @APIResponse(responseCode = "200", description = "The keys",
-            content = @Content(mediaType = "application/json", example = "{\"org_id\": \"...\", \"api_keys\": [{\"key_id\": \"...\", \"prefix\": \"fl-abcd\", \"created_at\": \"...\"}]}"))
+            content = @Content(mediaType = "application/json", example = "{\"org_id\": \"...\", \"api_keys\": [{\"key_id\": \"...\", \"prefix\": \"fl-abcd\", \"created_at\": \"...\", \"last_used_at\": \"...\", \"revoked_at\": \"...\"}]}"))
     @APIResponse(responseCode = "401", ref = "AdminUnauthorized")
     @APIResponse(responseCode = "404", ref = "NotFound")
     public JsonObject listKeys(@PathParam("org_id") String orgId) {

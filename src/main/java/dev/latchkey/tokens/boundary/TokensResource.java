@@ -82,7 +82,7 @@ public class TokensResource {
     @JsonBody
     @Operation(summary = "Mint a client token")
     @APIResponse(responseCode = "200", description = "The token, shown once",
-            content = @Content(mediaType = "application/json", example = "{\"access_token\": \"eyJ...\", \"expires_in\": 3600, \"token_id\": \"...\", \"expires_at\": \"2030-01-01T00:00:00Z\"}"))
+            content = @Content(mediaType = "application/json", example = "{\"access_token\": \"eyJ...\", \"expires_in\": 3600, \"token_id\": \"...\", \"expires_at\": \"2030-01-01T01:00:00.000Z\"}"))
     @APIResponse(responseCode = "401", ref = "OrgUnauthorized")
     @APIResponse(responseCode = "400", ref = "BadRequest")
     public JsonObject generate(@RequestBody(required = true, content = @Content(mediaType = "application/json", example = "{\"client_id\": \"user-42\", \"duration_secs\": 3600, \"metadata\": {\"plan\": \"pro\"}}")) InputStream body) {
@@ -154,7 +154,7 @@ public class TokensResource {
     @JsonBody
     @Operation(summary = "Introspect a token (RFC 7662 style)")
     @APIResponse(responseCode = "200", description = "Active with details, or only active false",
-            content = @Content(mediaType = "application/json", example = "{\"active\": true, \"client_id\": \"user-42\", \"token_id\": \"...\", \"metadata\": {}, \"issued_at\": \"...\", \"expires_at\": \"...\"}"))
+            content = @Content(mediaType = "application/json", example = "{\"active\": true, \"client_id\": \"user-42\", \"token_id\": \"...\", \"metadata\": {\"plan\": \"pro\"}, \"issued_at\": \"2030-01-01T00:00:00.000Z\", \"expires_at\": \"2030-01-01T01:00:00.000Z\"}"))
     @APIResponse(responseCode = "401", ref = "OrgUnauthorized")
     @APIResponse(responseCode = "400", ref = "BadRequest")
     public JsonObject introspect(@RequestBody(required = true, content = @Content(mediaType = "application/json", example = "{\"access_token\": \"eyJ...\"}")) InputStream body) {
@@ -183,7 +183,7 @@ public class TokensResource {
     @Path("client_tokens")
     @Operation(summary = "List a client's tokens, newest first (limit at most 100, cursor)")
     @APIResponse(responseCode = "200", description = "One page",
-            content = @Content(mediaType = "application/json", example = "{\"tokens\": [{\"token_id\": \"...\", \"client_id\": \"user-42\", \"issued_at\": \"...\", \"expires_at\": \"...\", \"revoked_at\": null, \"revocation_reason\": null, \"metadata\": {}}]}"))
+            content = @Content(mediaType = "application/json", example = "{\"tokens\": [{\"token_id\": \"...\", \"client_id\": \"user-42\", \"issued_at\": \"2030-01-01T00:00:00.000Z\", \"expires_at\": \"2030-01-01T01:00:00.000Z\", \"revoked_at\": \"2030-01-01T00:30:00.000Z\", \"revocation_reason\": \"user signed out\", \"metadata\": {\"plan\": \"pro\"}}], \"next_cursor\": \"...\"}"))
     @APIResponse(responseCode = "401", ref = "OrgUnauthorized")
     @APIResponse(responseCode = "400", ref = "BadRequest")
     public JsonObject list(@QueryParam("client_id") String clientId, @QueryParam("limit") String limit,

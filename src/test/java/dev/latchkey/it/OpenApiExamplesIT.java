@@ -1,0 +1,277 @@
+package dev.latchkey.it;
+
+import static dev.latchkey.it.Api.ADMIN_KEY;
+import static dev.latchkey.it.Api.ORG_KEY;
+import static dev.latchkey.it.Api.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.latchkey.tokens.control.TokenFailure;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The examples in {@code /openapi} are real answers: each documented success example has the keys and JSON types
+ * of the answer the service really gives (values such as ids and times differ), and each documented error
+ * example is provoked here and answered with exactly its status and detail. Each documented request body that
+ * holds no stand-in ({@code "..."}) is sent as it is and must succeed. A new example the test does not know
+ * fails it until a real request for it is added here.
+ *
+ * <p>Payara writes the document leaving out nulls and empty objects, so an example shows a nullable field with a
+ * value; a field that is null in the real answer matches any example value of that field.
+ */
+class OpenApiExamplesIT extends BlackBoxTest {
+
+    /** Success examples this test does not compare, and why. */
+    private static final Map<String, String> NOT_COMPARED = Map.of(
+            "POST /api/v1/admin/signing_keys/rotate 200",
+            "the test server takes its signing key from LATCHKEY_JWT_SECRET, so rotating answers 409");
+
+    /** Needs the database down: OutageIT gets exactly this answer from GET /api/v1/client_api. */
+    private static final String DATABASE_DOWN = "500 " + TokenFailure.INTERNAL_ERROR.detail();
+
+    @Test
+    void everyExampleIsARealAnswer() {
+        Api.Reply reply = api.send(api.request("openapi", null).header("Accept", "application/json").GET());
+        assertEquals(200, reply.status());
+        JsonObject document = reply.json();
+        JsonObject paths = document.getJsonObject("paths");
+        for (String path : paths.keySet()) {
+            assertTrue(path.startsWith("/api/v1/"), () -> "/openapi has a path outside the API: " + path);
+        }
+
+        Map<String, JsonValue> successes = new LinkedHashMap<>();
+        Set<String> errors = new TreeSet<>();
+        collectExamples(document, successes, errors);
+        assertFalse(successes.isEmpty());
+
+        Map<String, JsonObject> real = realAnswers();
+        for (Map.Entry<String, JsonValue> example : successes.entrySet()) {
+            if (NOT_COMPARED.containsKey(example.getKey())) {
+                continue;
+            }
+            JsonObject answer = real.get(example.getKey());
+            if (answer == null) {
+                fail("/openapi documents " + example.getKey() + " with an example this test does not compare: "
+                        + "add a real request for it");
+            }
+            JsonShapes.assertSameShape(example.getKey(), example.getValue(), answer);
+        }
+
+        Map<String, Supplier<Api.Reply>> provoked = errorRequests();
+        for (String error : errors) {
+            if (error.equals(DATABASE_DOWN)) {
+                continue;
+            }
+            Supplier<Api.Reply> request = provoked.get(error);
+            if (request == null) {
+                fail("/openapi documents the error " + error + ", which this test does not provoke: "
+                        + "add a request that gets it, or correct the example");
+            }
+            int space = error.indexOf(' ');
+            request.get().assertError(Integer.parseInt(error.substring(0, space)), error.substring(space + 1));
+        }
+        assertTrue(errors.contains("401 Token has been revoked"), errors::toString);
+
+        int sent = 0;
+        for (Map.Entry<String, JsonValue> body : requestExamples(paths).entrySet()) {
+            if (body.getValue().toString().contains("...")) {
+                continue; // holds a stand-in (a token, an id) that only a real answer can fill in
+            }
+            if (!body.getKey().startsWith("POST ")) {
+                continue;
+            }
+            String path = body.getKey().substring(body.getKey().indexOf(' ') + 1);
+            String key = path.startsWith("/api/v1/admin/") ? ADMIN_KEY : ORG_KEY;
+            JsonObject request = body.getValue().asJsonObject();
+            if (request.containsKey("name")) { // an organization's name is unique: the example's, made unique
+                request = Json.createObjectBuilder(request)
+                        .add("name", request.getString("name") + "-" + UUID.randomUUID()).build();
+            }
+            JsonObject sentBody = request;
+            Api.Reply answer = api.post(path.substring(1), bearer(key), sentBody.toString());
+            assertTrue(answer.status() / 100 == 2, () -> body.getKey() + ": the documented request " + sentBody
+                    + " was answered " + answer.status() + " " + answer.body());
+            sent++;
+        }
+        assertTrue(sent >= 3, "the documented requests sent: " + sent);
+    }
+
+    /** The JSON request body example of every operation, by {@code "<METHOD> <path>"}. */
+    private static Map<String, JsonValue> requestExamples(JsonObject paths) {
+        Map<String, JsonValue> bodies = new LinkedHashMap<>();
+        for (String path : paths.keySet()) {
+            JsonObject item = paths.getJsonObject(path);
+            for (String method : item.keySet()) {
+                JsonValue operation = item.get(method);
+                if (operation.getValueType() != JsonValue.ValueType.OBJECT
+                        || !operation.asJsonObject().containsKey("requestBody")) {
+                    continue;
+                }
+                JsonObject content = operation.asJsonObject().getJsonObject("requestBody").getJsonObject("content");
+                JsonObject json = content == null ? null : content.getJsonObject("application/json");
+                if (json != null && json.containsKey("example")) {
+                    assertEquals(JsonValue.ValueType.OBJECT, json.get("example").getValueType(),
+                            () -> method + " " + path + ": the request example is not JSON: " + json.get("example"));
+                    bodies.put(method.toUpperCase() + " " + path, json.get("example"));
+                }
+            }
+        }
+        return bodies;
+    }
+
+    /**
+     * Every example of every operation's answers, $refs to components resolved: JSON success examples by
+     * {@code "<METHOD> <path> <status>"}, error examples as {@code "<status> <detail>"}.
+     */
+    private static void collectExamples(JsonObject document, Map<String, JsonValue> successes, Set<String> errors) {
+        JsonObject components = document.getJsonObject("components").getJsonObject("responses");
+        JsonObject paths = document.getJsonObject("paths");
+        for (String path : paths.keySet()) {
+            JsonObject item = paths.getJsonObject(path);
+            for (String method : item.keySet()) {
+                if (item.get(method).getValueType() != JsonValue.ValueType.OBJECT
+                        || !item.getJsonObject(method).containsKey("responses")) {
+                    continue;
+                }
+                JsonObject responses = item.getJsonObject(method).getJsonObject("responses");
+                for (String status : responses.keySet()) {
+                    JsonObject response = responses.getJsonObject(status);
+                    if (response.containsKey("$ref")) {
+                        String ref = response.getString("$ref");
+                        response = components.getJsonObject(ref.substring(ref.lastIndexOf('/') + 1));
+                    }
+                    for (JsonValue example : examples(response)) {
+                        if (status.startsWith("2")) {
+                            successes.put(method.toUpperCase() + " " + path + " " + status, example);
+                        } else {
+                            assertEquals(JsonValue.ValueType.OBJECT, example.getValueType(),
+                                    () -> path + " " + status + ": an error example is not an object: " + example);
+                            JsonObject error = example.asJsonObject();
+                            assertEquals(Set.of("detail"), error.keySet(), () -> "an error body is only detail: " + error);
+                            errors.add(status + " " + error.getString("detail"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<JsonValue> examples(JsonObject response) {
+        List<JsonValue> found = new ArrayList<>();
+        JsonObject content = response.getJsonObject("content");
+        JsonObject json = content == null ? null : content.getJsonObject("application/json");
+        if (json == null) {
+            return found;
+        }
+        if (json.containsKey("example")) {
+            found.add(json.get("example"));
+        }
+        if (json.containsKey("examples")) {
+            for (JsonValue named : json.getJsonObject("examples").values()) {
+                found.add(named.asJsonObject().get("value"));
+            }
+        }
+        return found;
+    }
+
+    /** A real answer for each documented success, by {@code "<METHOD> <path> <status>"}. */
+    private Map<String, JsonObject> realAnswers() {
+        Map<String, JsonObject> real = new LinkedHashMap<>();
+        String client = Api.uniqueClient();
+        Api.Reply minted = api.post("api/v1/generate_access_token", bearer(ORG_KEY), Json.createObjectBuilder()
+                .add("client_id", client).add("duration_secs", 600)
+                .add("metadata", Json.createObjectBuilder().add("plan", "pro")).build().toString());
+        real.put("POST /api/v1/generate_access_token 200", ok(200, minted));
+        String token = minted.json().getString("access_token");
+        real.put("GET /api/v1/client_api 200", ok(200, api.clientApi(token)));
+        real.put("POST /api/v1/introspect 200", ok(200, api.post("api/v1/introspect", bearer(ORG_KEY),
+                body("access_token", token))));
+        // a page that is not the last (next_cursor set), whose newest token is revoked with a reason
+        String newest = api.mint(client, 600, "{\"plan\": \"pro\"}").getString("access_token");
+        ok(200, api.post("api/v1/revoke_token", bearer(ORG_KEY), Json.createObjectBuilder()
+                .add("access_token", newest).add("reason", "user signed out").build().toString()));
+        real.put("GET /api/v1/client_tokens 200", ok(200, api.get("api/v1/client_tokens?client_id="
+                + Api.encode(client) + "&limit=1", bearer(ORG_KEY))));
+        real.put("POST /api/v1/revoke_token 200", ok(200, api.revoke(token)));
+        real.put("POST /api/v1/client_messages 200", ok(200, api.post("api/v1/client_messages", bearer(ORG_KEY),
+                Json.createObjectBuilder().add("client_id", client)
+                        .add("data", Json.createObjectBuilder().add("text", "hello")).build().toString())));
+        real.put("POST /api/v1/revoke_client_tokens 200", ok(200, api.post("api/v1/revoke_client_tokens",
+                bearer(ORG_KEY), body("client_id", client))));
+
+        Api.Reply created = api.post("api/v1/admin/orgs", bearer(ADMIN_KEY), body("name", "org-" + UUID.randomUUID()));
+        real.put("POST /api/v1/admin/orgs 201", ok(201, created));
+        String orgId = created.json().getString("org_id");
+        assertEquals(200, new Api(base, created.json().getString("api_key")).listTokens("anyone").status(),
+                "the new org's key works (and now has a last_used_at)");
+        real.put("GET /api/v1/admin/orgs 200", ok(200, api.get("api/v1/admin/orgs", bearer(ADMIN_KEY))));
+        Api.Reply second = api.send(api.request("api/v1/admin/orgs/" + orgId + "/api_keys", bearer(ADMIN_KEY))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        real.put("POST /api/v1/admin/orgs/{org_id}/api_keys 201", ok(201, second));
+        real.put("GET /api/v1/admin/orgs/{org_id}/api_keys 200",
+                ok(200, api.get("api/v1/admin/orgs/" + orgId + "/api_keys", bearer(ADMIN_KEY))));
+        real.put("DELETE /api/v1/admin/api_keys/{key_id} 200", ok(200, api.send(api.request(
+                "api/v1/admin/api_keys/" + second.json().getString("key_id"), bearer(ADMIN_KEY)).DELETE())));
+        return real;
+    }
+
+    /** A request that gets each documented error, by {@code "<status> <detail>"}. */
+    private Map<String, Supplier<Api.Reply>> errorRequests() {
+        String client = Api.uniqueClient();
+        String token = api.mintToken(client, 600);
+        JsonObject payload = ForgedTokens.payload(token);
+        String kid = ForgedTokens.kid(token);
+        long later = ForgedTokens.nowSeconds() + 600;
+        String clientApi = "api/v1/client_api";
+        Map<String, Supplier<Api.Reply>> requests = new LinkedHashMap<>();
+        requests.put("400 duration_secs must be an integer between 1 and 86400", () -> api.post(
+                "api/v1/generate_access_token", bearer(ORG_KEY), "{\"client_id\": \"c\", \"duration_secs\": 0}"));
+        requests.put("401 Authorization header is missing", () -> api.get(clientApi, null));
+        requests.put("401 Authorization header must start with Bearer", () -> api.get(clientApi, "Basic dXNlcg=="));
+        requests.put("401 Invalid API key", () -> new Api(base, "fl-not-a-key-of-anyone").listTokens(client));
+        requests.put("401 Invalid admin key", () -> api.get("api/v1/admin/orgs", bearer("not-the-admin-key")));
+        requests.put("401 Invalid token format", () -> api.clientApi("not-a-jwt"));
+        requests.put("401 Invalid token format: missing required fields", () -> api.clientApi(ForgedTokens.sign(kid,
+                "{\"iss\":\"latchkey\",\"client_id\":\"c\",\"iat\":1,\"exp\":" + later + "}")));
+        requests.put("401 Token has expired", () -> api.clientApi(ForgedTokens.sign(kid, ForgedTokens.claims(
+                client, payload.getString("token_id"), ForgedTokens.nowSeconds() - 5))));
+        requests.put("401 Invalid token, token not found in database", () -> api.clientApi(ForgedTokens.sign(kid,
+                ForgedTokens.claims(client, UUID.randomUUID().toString(), later))));
+        requests.put("401 Invalid token, client_id mismatch", () -> api.clientApi(ForgedTokens.sign(kid,
+                ForgedTokens.claims("someone-else", payload.getString("token_id"), later))));
+        requests.put("401 Token has been revoked", () -> {
+            String revoked = api.mintToken(client, 600);
+            assertEquals(200, api.revoke(revoked).status());
+            return api.clientApi(revoked);
+        });
+        requests.put("403 Origin not allowed", () -> {
+            LiveSocket.Refusal refusal = LiveSocket.refused(LiveSocket.uri(base, token),
+                    Map.of("Origin", "http://evil.example"));
+            return new Api.Reply(refusal.status(), refusal.headers(), refusal.body());
+        });
+        return requests;
+    }
+
+    private static JsonObject ok(int status, Api.Reply reply) {
+        assertEquals(status, reply.status(), reply::body);
+        return reply.json();
+    }
+
+    private static String body(String name, String value) {
+        return Json.createObjectBuilder().add(name, value).build().toString();
+    }
+}
