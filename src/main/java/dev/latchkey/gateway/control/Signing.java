@@ -37,6 +37,14 @@ public final class Signing {
     public static final String SIGNATURE = "X-Latchkey-Signature";
     static final String SECRET_PREFIX = "lks-";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** One MAC per thread, keyed again for each request: looking the algorithm up costs more than the MAC. */
+    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    });
 
     private Signing() {
     }
@@ -76,11 +84,11 @@ public final class Signing {
 
     static String hmac(String secret, String text) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HMAC.get();
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        } catch (InvalidKeyException e) {
+            throw new IllegalStateException("An HMAC key of any length is valid", e);
         }
     }
 
