@@ -4,6 +4,7 @@ import dev.latchkey.access.boundary.ClientCorsFilter;
 import dev.latchkey.access.boundary.ClientTokenFilter;
 import dev.latchkey.gateway.control.HopHeaders;
 import dev.latchkey.gateway.control.OpenStreams;
+import dev.latchkey.gateway.control.RequestBody;
 import dev.latchkey.gateway.control.Signing;
 import dev.latchkey.gateway.control.StreamedAnswer;
 import dev.latchkey.gateway.control.TokenMetadata;
@@ -219,14 +220,14 @@ public class UpstreamProxyResource {
     }
 
     /** The client's body as the upstream reads it: with its length when known, chunked when sent chunked. */
-    private static HttpRequest.BodyPublisher publisher(InputStream body, Call call) {
+    private HttpRequest.BodyPublisher publisher(InputStream body, Call call) {
         HttpHeaders headers = call.headers();
         long length = call.servletRequest().getContentLengthLong();
         if (length > 0) {
-            return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body), length);
+            return HttpRequest.BodyPublishers.fromPublisher(new RequestBody(body, calls.bodyReaders()), length);
         }
         if (length < 0 && headers.getHeaderString("Transfer-Encoding") != null) {
-            return HttpRequest.BodyPublishers.ofInputStream(() -> body);
+            return HttpRequest.BodyPublishers.fromPublisher(new RequestBody(body, calls.bodyReaders()));
         }
         return HttpRequest.BodyPublishers.noBody();
     }

@@ -3,6 +3,7 @@ package dev.latchkey.gateway.control;
 import dev.latchkey.platform.ApiError;
 import dev.latchkey.platform.Settings;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
@@ -11,6 +12,9 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
@@ -32,13 +36,19 @@ public class UpstreamCalls {
     Settings settings;
 
     private HttpClient http;
+    /** Threads that read request bodies from the container for the upstream ({@link RequestBody}): reads block. */
+    private final ExecutorService bodyReaders = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "latchkey-upstream-body");
+        thread.setDaemon(true);
+        return thread;
+    });
     private Duration timeout;
 
     @PostConstruct
     void init() {
         if (ForkJoinPool.getCommonPoolParallelism() < 2) {
             // latchkey-micro.jar's launcher prevents this; a server of another make may not
-            LOG.warning("The JDK's common pool has one thread: every proxied request starts a thread of its own."
+            LOG.warning("The JDK's common pool has one thread: every call to an upstream starts a thread of its own."
                     + " Start the JVM with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
         }
         timeout = settings.upstreamTimeout();
@@ -51,6 +61,16 @@ public class UpstreamCalls {
 
     public HttpClient http() {
         return http;
+    }
+
+    /** Where {@link RequestBody} reads the client's body. */
+    public Executor bodyReaders() {
+        return bodyReaders;
+    }
+
+    @PreDestroy
+    void stop() {
+        bodyReaders.shutdownNow();
     }
 
     /** How long an upstream may take to answer with its status and headers. */
