@@ -137,8 +137,12 @@ class OperationsIT {
         jakarta.json.JsonObject paths = document.getJsonObject("paths");
         for (String path : List.of("generate_access_token", "revoke_token", "revoke_client_tokens", "introspect",
                 "client_tokens", "client_messages", "client_api", "client_ws", "admin/orgs",
-                "admin/orgs/{org_id}/api_keys", "admin/api_keys/{key_id}", "admin/signing_keys/rotate")) {
+                "admin/orgs/{org_id}/api_keys", "admin/api_keys/{key_id}", "admin/signing_keys/rotate",
+                "admin/orgs/{org_id}/upstream", "client_api/{path}", "forward_auth", "forward_auth/{path}")) {
             assertTrue(paths.containsKey("/api/v1/" + path), () -> "/openapi lacks /api/v1/" + path);
+        }
+        for (String path : paths.keySet()) {
+            assertFalse(path.contains(":"), () -> "/openapi has a regular expression for a path: " + path);
         }
         jakarta.json.JsonObject schemes = document.getJsonObject("components").getJsonObject("securitySchemes");
         assertEquals("bearer", schemes.getJsonObject("orgKey").getString("scheme"));

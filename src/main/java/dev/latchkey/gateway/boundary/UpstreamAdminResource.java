@@ -32,7 +32,7 @@ import java.util.logging.Logger;
  * {@code DELETE} on {@code /admin/orgs/{org_id}/upstream}. The first {@code PUT} makes the organization's signing
  * secret and shows it in its answer, once; later ones keep it. Removing the upstream removes the secret too.
  */
-@Path("admin/orgs/{orgId}/upstream")
+@Path("admin/orgs/{org_id}/upstream")
 @AdminAuthenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class UpstreamAdminResource {
@@ -52,7 +52,7 @@ public class UpstreamAdminResource {
 
     @PUT
     @JsonBody
-    public JsonObject put(@PathParam("orgId") String orgId, InputStream body) {
+    public JsonObject put(@PathParam("org_id") String orgId, InputStream body) {
         JsonObject request = JsonBodies.readObject(body);
         JsonBodies.requireOnly(request, Set.of("url", "messages_url"));
         String url = checked("url", JsonBodies.requiredString(request, "url"));
@@ -71,13 +71,13 @@ public class UpstreamAdminResource {
     }
 
     @GET
-    public JsonObject get(@PathParam("orgId") String orgId) {
+    public JsonObject get(@PathParam("org_id") String orgId) {
         organizations.find(orgId).orElseThrow(() -> ApiError.notFound(ORG_NOT_FOUND));
         return describe(store.find(orgId).orElseThrow(() -> ApiError.notFound(NO_UPSTREAM))).build();
     }
 
     @DELETE
-    public JsonObject delete(@PathParam("orgId") String orgId) {
+    public JsonObject delete(@PathParam("org_id") String orgId) {
         organizations.find(orgId).orElseThrow(() -> ApiError.notFound(ORG_NOT_FOUND));
         if (!store.delete(orgId)) {
             throw ApiError.notFound(NO_UPSTREAM);
