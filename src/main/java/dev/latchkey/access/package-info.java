@@ -36,5 +36,19 @@
  *       formatting happen on the writer. Rejected: a {@code java.util.logging} record per request (formatted
  *       and flushed under the console handler's lock on the request thread).</li>
  * </ul>
+ *
+ * <p>Closing sockets:
+ * <ul>
+ *   <li>D7: the server's 4401 closes are sent from the socket's own read thread: a ping first, the close frame when
+ *       the pong is read ({@code LiveConnection.closeAfterPong}), or from the timer after 50 ms without one. Why:
+ *       Payara Micro 6 ends a server-closed socket on the closing thread and reads the client's answer to the close
+ *       frame on another; an answer that arrives meanwhile made the container finish the socket's request objects
+ *       twice, after which two requests of other clients shared them (answers without a status line, HTTP bytes in
+ *       WebSocket frames; {@code WebSocketCloseRaceIT}, {@code docs/websocket.md}). Grizzly does not read a
+ *       socket's next bytes before the current read returns, so an answer read after the pong's handler has
+ *       closed finds the socket ended. Cost: one round trip before the close frame. Rejected, each tried and
+ *       measured without effect: mending Grizzly's {@code Response.resume()}, ending Tyrus's read loop on close,
+ *       holding closes until the container had left the handshake request.</li>
+ * </ul>
  */
 package dev.latchkey.access;

@@ -12,6 +12,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
@@ -63,6 +64,14 @@ public class ClientWsEndpoint {
     public void binary(ByteBuffer message) {
         if (connection != null) {
             sockets.connections().receiveBinary(connection);
+        }
+    }
+
+    /** A pong, which a server-side close waits for (decision D7 of the {@code access} package). */
+    @OnMessage
+    public void pong(PongMessage pong) {
+        if (connection != null) {
+            sockets.connections().pong(connection);
         }
     }
 

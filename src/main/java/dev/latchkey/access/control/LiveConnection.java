@@ -4,8 +4,13 @@ import dev.latchkey.tokens.control.ClientPrincipal;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,6 +32,17 @@ public final class LiveConnection {
     /** How many {@code send} messages of one connection may wait for the organization's answer at once. */
     public static final int MAX_SENDS_IN_FLIGHT = 8;
 
+    /**
+     * How long a close waits for the client's pong before it is sent anyway, in milliseconds (decision D7 of the
+     * {@code access} package): a client that has not answered a ping by then (a slow network) will not answer the
+     * close frame fast enough to race with the server's end of the socket either; and a close still arrives within
+     * the contract's 100 ms of the revocation's answer.
+     */
+    public static final long PONG_WAIT_MILLIS = 50;
+
+    /** The payload of the ping that asks for the pong a close waits for. */
+    static final byte[] CLOSE_PING = "latchkey-close".getBytes(StandardCharsets.US_ASCII);
+
     private final Session session;
     private final AtomicInteger sendsInFlight = new AtomicInteger();
 
@@ -34,6 +50,8 @@ public final class LiveConnection {
     ClientPrincipal principal;
     boolean ended;
     private List<? extends Future<?>> timers = List.of();
+    private CloseReason pendingClose;
+    private Runnable afterPendingClose;
 
     LiveConnection(Session session, ClientPrincipal principal) {
         this.session = session;
@@ -103,7 +121,47 @@ public final class LiveConnection {
         }
     }
 
-    /** Sends the close frame; a socket that is already closed is left alone. */
+    /**
+     * Closes the socket from the thread that reads it (decision D7): sends a ping and closes when the client's
+     * pong arrives ({@link #ponged()}, called by the endpoint on the socket's read thread), or from
+     * {@code scheduler} after {@code waitMillis} when none has. Closes at once when the ping cannot be sent or the
+     * scheduler is shut down.
+     *
+     * @param sent runs once the close frame has been handed to the socket
+     */
+    void closeAfterPong(int code, String reason, ScheduledExecutorService scheduler, long waitMillis,
+                        Runnable sent) {
+        CloseReason close = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason);
+        synchronized (this) {
+            pendingClose = close;
+            afterPendingClose = sent;
+        }
+        try {
+            scheduler.schedule(this::ponged, waitMillis, TimeUnit.MILLISECONDS);
+            session.getAsyncRemote().sendPing(ByteBuffer.wrap(CLOSE_PING));
+        } catch (IOException | IllegalStateException | IllegalArgumentException | RejectedExecutionException e) {
+            LOG.log(Level.FINE, "No ping before closing a live connection: {0}", e.getClass().getName());
+            ponged();
+        }
+    }
+
+    /** The client's pong arrived, or the wait for it is over: sends the close this connection waits for, if any. */
+    void ponged() {
+        CloseReason close;
+        Runnable sent;
+        synchronized (this) {
+            close = pendingClose;
+            sent = afterPendingClose;
+            pendingClose = null;
+            afterPendingClose = null;
+        }
+        if (close != null) {
+            close(close.getCloseCode().getCode(), close.getReasonPhrase());
+            sent.run();
+        }
+    }
+
+    /** Sends the close frame at once; a socket that is already closed is left alone. */
     void close(int code, String reason) {
         try {
             if (session.isOpen()) {

@@ -49,6 +49,7 @@ public final class LiveConnections {
     private TokenMeters.Validations reauths = TokenMeters.none().validations(TokenMeters.Surface.REAUTH);
     private SocketMeters meters = SocketMeters.none();
     private final Consumer<ClientSend> sends;
+    private final long pongWaitMillis;
 
     /**
      * @param validator the one validator, for reauth
@@ -64,6 +65,13 @@ public final class LiveConnections {
     /** @param sends where a client's {@code send} messages go (the CDI event); a send nobody takes is refused */
     public LiveConnections(TokenValidator validator, TokenLookup lookup, Clock clock, long warningSecs,
                            ScheduledExecutorService scheduler, Consumer<ClientSend> sends) {
+        this(validator, lookup, clock, warningSecs, scheduler, sends, LiveConnection.PONG_WAIT_MILLIS);
+    }
+
+    /** @param pongWaitMillis how long a server-side close waits for the client's pong (tests wait longer) */
+    LiveConnections(TokenValidator validator, TokenLookup lookup, Clock clock, long warningSecs,
+                    ScheduledExecutorService scheduler, Consumer<ClientSend> sends, long pongWaitMillis) {
+        this.pongWaitMillis = pongWaitMillis;
         this.sends = sends;
         this.validator = validator;
         this.lookup = lookup;
@@ -286,10 +294,8 @@ public final class LiveConnections {
     }
 
     private void closeSoon(LiveConnection connection, ClientPrincipal principal, long revokedAt) {
-        Runnable close = () -> {
-            closeNow(connection, principal, TokenFailure.REVOKED);
-            meters.revokeClosed(revokedAt);
-        };
+        Runnable close = () -> closeNow(connection, principal, TokenFailure.REVOKED,
+                () -> meters.revokeClosed(revokedAt));
         try {
             scheduler.execute(close);
         } catch (RejectedExecutionException e) {
@@ -312,8 +318,18 @@ public final class LiveConnections {
         return closed;
     }
 
-    private static void closeNow(LiveConnection connection, ClientPrincipal principal, TokenFailure failure) {
+    /** A pong from the client: a close that waited for it is sent now, on the socket's read thread. */
+    public void pong(LiveConnection connection) {
+        connection.ponged();
+    }
+
+    private void closeNow(LiveConnection connection, ClientPrincipal principal, TokenFailure failure) {
+        closeNow(connection, principal, failure, () -> { });
+    }
+
+    /** @param sent runs once the close frame has been handed to the socket */
+    private void closeNow(LiveConnection connection, ClientPrincipal principal, TokenFailure failure, Runnable sent) {
         LOG.info(() -> "Closing the live connection of token " + principal.tokenId() + ": " + failure.detail());
-        connection.close(LiveConnection.TOKEN_INVALID, failure.detail());
+        connection.closeAfterPong(LiveConnection.TOKEN_INVALID, failure.detail(), scheduler, pongWaitMillis, sent);
     }
 }

@@ -17,12 +17,22 @@ import java.util.concurrent.TimeUnit;
 final class FakeSession {
 
     final List<String> sent = new CopyOnWriteArrayList<>();
+    final List<String> pings = new CopyOnWriteArrayList<>();
     final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    /** The thread that closed the session. */
+    volatile Thread closedBy;
     final Session session;
 
     FakeSession() {
         RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("sendPing")) {
+                        java.nio.ByteBuffer payload = (java.nio.ByteBuffer) args[0];
+                        byte[] bytes = new byte[payload.remaining()];
+                        payload.get(bytes);
+                        pings.add(new String(bytes, java.nio.charset.StandardCharsets.US_ASCII));
+                        return null;
+                    }
                     if (method.getName().equals("sendText") && args.length == 2) {
                         sent.add((String) args[0]);
                         ((jakarta.websocket.SendHandler) args[1]).onResult(new SendResult());
@@ -35,6 +45,7 @@ final class FakeSession {
                     case "isOpen" -> !closed.isDone();
                     case "getAsyncRemote" -> remote;
                     case "close" -> {
+                        closedBy = Thread.currentThread();
                         closed.complete((CloseReason) args[0]);
                         yield null;
                     }

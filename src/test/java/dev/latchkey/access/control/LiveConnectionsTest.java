@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,7 @@ class LiveConnectionsTest {
     private JwtCodec codec;
     private ScheduledThreadPoolExecutor scheduler;
     private LiveConnections cut;
+    private TokenLookup lookup;
 
     @BeforeEach
     void setUp() {
@@ -49,7 +51,7 @@ class LiveConnectionsTest {
         codec = new JwtCodec(() -> ring);
         scheduler = new ScheduledThreadPoolExecutor(1);
         scheduler.setRemoveOnCancelPolicy(true);
-        TokenLookup lookup = tokenId -> Optional.ofNullable(rows.get(tokenId));
+        lookup = tokenId -> Optional.ofNullable(rows.get(tokenId));
         cut = new LiveConnections(new TokenValidator(codec, lookup, clock), lookup, clock, WARNING_SECS, scheduler);
     }
 
@@ -169,6 +171,49 @@ class LiveConnectionsTest {
         assertClosedWith(revoked, 4401, "Token has been revoked");
         assertFalse(sameClientOtherToken.closed.isDone());
         assertEquals(1, cut.size());
+    }
+
+    @Test
+    void aServerSideCloseWaitsForTheClientsPongAndIsSentFromThePongsThread() throws Exception {
+        LiveConnections patient = new LiveConnections(new TokenValidator(codec, lookup, clock), lookup, clock,
+                WARNING_SECS, scheduler, send -> { }, 60_000);
+        FakeSession session = new FakeSession();
+        LiveConnection connection = patient.open(session.session, issue("c1", "t1", 600_000));
+
+        assertEquals(1, patient.revoke(Revocation.ofToken(ORG, "t1")));
+        awaitPing(session);
+        Thread.sleep(50);
+        assertFalse(session.closed.isDone(), "no close frame before the pong");
+
+        patient.pong(connection);
+        assertClosedWith(session, 4401, "Token has been revoked");
+        assertEquals(Thread.currentThread(), session.closedBy, "closed by the thread that delivered the pong");
+        assertEquals(List.of("latchkey-close"), session.pings);
+        patient.pong(connection); // a late or second pong closes nothing more
+    }
+
+    @Test
+    void withoutAPongTheCloseIsSentAfterTheWait() throws Exception {
+        FakeSession session = new FakeSession();
+        cut.open(session.session, issue("c1", "t1", 600_000));
+        long revokedAt = System.nanoTime();
+
+        cut.revoke(Revocation.ofToken(ORG, "t1"));
+
+        assertClosedWith(session, 4401, "Token has been revoked");
+        assertTrue(System.nanoTime() - revokedAt >= TimeUnit.MILLISECONDS.toNanos(LiveConnection.PONG_WAIT_MILLIS),
+                "the close waited for a pong");
+        assertEquals(List.of("latchkey-close"), session.pings);
+    }
+
+    private static void awaitPing(FakeSession session) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (session.pings.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no ping sent");
+            }
+            Thread.sleep(5);
+        }
     }
 
     @Test
