@@ -124,6 +124,9 @@ final class ClusterNodes implements AutoCloseable {
         Path home = Files.createDirectories(dir.resolve("node-" + i));
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // Payara Micro unpacks its runtime (about 100 MB) under java.io.tmpdir and deletes it on a normal
+                // exit only: a node killed with SIGKILL leaves it in the test's folder, which JUnit removes
+                "-Djava.io.tmpdir=" + home,
                 "-jar", new File("target/latchkey-micro.jar").getAbsolutePath(),
                 "--port", String.valueOf(httpPorts[i])))
                 .directory(home.toFile())
