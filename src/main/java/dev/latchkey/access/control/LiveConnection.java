@@ -50,8 +50,11 @@ public final class LiveConnection {
     ClientPrincipal principal;
     boolean ended;
     private List<? extends Future<?>> timers = List.of();
-    private CloseReason pendingClose;
-    private Runnable afterPendingClose;
+    private PendingClose pendingClose;
+
+    /** A close that waits for the client's pong; {@code sent} runs once its frame has been handed to the socket. */
+    private record PendingClose(int code, String reason, Runnable sent) {
+    }
 
     LiveConnection(Session session, ClientPrincipal principal) {
         this.session = session;
@@ -131,10 +134,8 @@ public final class LiveConnection {
      */
     void closeAfterPong(int code, String reason, ScheduledExecutorService scheduler, long waitMillis,
                         Runnable sent) {
-        CloseReason close = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason);
         synchronized (this) {
-            pendingClose = close;
-            afterPendingClose = sent;
+            pendingClose = new PendingClose(code, reason, sent);
         }
         try {
             scheduler.schedule(this::ponged, waitMillis, TimeUnit.MILLISECONDS);
@@ -147,17 +148,14 @@ public final class LiveConnection {
 
     /** The client's pong arrived, or the wait for it is over: sends the close this connection waits for, if any. */
     void ponged() {
-        CloseReason close;
-        Runnable sent;
+        PendingClose close;
         synchronized (this) {
             close = pendingClose;
-            sent = afterPendingClose;
             pendingClose = null;
-            afterPendingClose = null;
         }
         if (close != null) {
-            close(close.getCloseCode().getCode(), close.getReasonPhrase());
-            sent.run();
+            close(close.code(), close.reason());
+            close.sent().run();
         }
     }
 

@@ -5,6 +5,8 @@ import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,10 +29,10 @@ final class FakeSession {
         RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
                     if (method.getName().equals("sendPing")) {
-                        java.nio.ByteBuffer payload = (java.nio.ByteBuffer) args[0];
+                        ByteBuffer payload = (ByteBuffer) args[0];
                         byte[] bytes = new byte[payload.remaining()];
                         payload.get(bytes);
-                        pings.add(new String(bytes, java.nio.charset.StandardCharsets.US_ASCII));
+                        pings.add(new String(bytes, StandardCharsets.US_ASCII));
                         return null;
                     }
                     if (method.getName().equals("sendText") && args.length == 2) {
