@@ -43,50 +43,66 @@ public class CacheLease {
         void renew();
     }
 
-    private volatile Renewal renewal;
-    private volatile long heldUntilNanos;
+    /** The lease itself, a plain object (see {@link #check()}); this bean only hands its calls on. */
+    private final Check check = new Check();
 
     /** From now on memory is trusted only under a lease that {@code renewal} renews (cluster mode). */
     public void require(Renewal renewal) {
-        this.heldUntilNanos = System.nanoTime();
-        this.renewal = renewal;
+        check.heldUntilNanos = System.nanoTime();
+        check.renewal = renewal;
     }
 
     /** Called by a renewal that replayed the log completely: the lease holds until {@code untilNanos}. */
     public void extend(long untilNanos) {
-        if (untilNanos - heldUntilNanos > 0) {
-            heldUntilNanos = untilNanos;
+        if (untilNanos - check.heldUntilNanos > 0) {
+            check.heldUntilNanos = untilNanos;
         }
     }
 
     /** Ends the lease now (a node that stops); only a renewal gives it back. */
     public void expire() {
-        heldUntilNanos = System.nanoTime();
+        check.heldUntilNanos = System.nanoTime();
     }
 
     /**
-     * This bean itself rather than its proxy, for a caller on the hot path that keeps it (decision D4 in the
-     * {@code access} package): a call through the application-scoped proxy costs a context lookup each time.
+     * The lease's check as a plain object, for a caller on the hot path that keeps it (decision D4 in the
+     * {@code access} package): a call through this bean's application-scoped proxy costs a context lookup each
+     * time. Not this bean itself: Weld's proxy answers a method that returns {@code this} with the proxy again.
      */
-    public CacheLease unproxied() {
-        return this;
+    public Check check() {
+        return check;
     }
 
     /** Returns at once while the lease is held; otherwise renews it on this thread, or throws. */
     public void ensure() {
-        Renewal current = renewal;
-        if (current != null && System.nanoTime() - heldUntilNanos >= 0) {
-            current.renew();
-        }
+        check.ensure();
     }
 
     /** Whether the cluster feature has taken the lease over ({@link #require}): the node has joined its cluster. */
     public boolean isRequired() {
-        return renewal != null;
+        return check.renewal != null;
     }
 
     /** Whether memory may answer right now, without renewing (for readiness and tests). */
     public boolean isHeld() {
-        return renewal == null || System.nanoTime() - heldUntilNanos < 0;
+        return check.renewal == null || System.nanoTime() - check.heldUntilNanos < 0;
+    }
+
+    /** The lease's state and its check: a volatile read and a clock read while the lease is held. */
+    public static final class Check {
+
+        private volatile Renewal renewal;
+        private volatile long heldUntilNanos;
+
+        private Check() {
+        }
+
+        /** Returns at once while the lease is held; otherwise renews it on this thread, or throws. */
+        public void ensure() {
+            Renewal current = renewal;
+            if (current != null && System.nanoTime() - heldUntilNanos >= 0) {
+                current.renew();
+            }
+        }
     }
 }

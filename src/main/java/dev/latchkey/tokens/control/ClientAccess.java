@@ -43,7 +43,7 @@ public class ClientAccess {
                 .metered(meters.counter("latchkey_token_cache_hits", "Token lookups answered from memory"),
                         meters.counter("latchkey_token_cache_misses", "Token lookups that read the database"));
         TokenStates rows = states;
-        CacheLease held = lease.unproxied();
+        CacheLease.Check held = lease.check();
         validator = new TokenValidator(signingKeys.codec(), tokenId -> {
             held.ensure();
             return rows.find(tokenId);
