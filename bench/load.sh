@@ -4,16 +4,23 @@
 # wrk settings. A trial starts both servers fresh, warms them up, then runs ROUNDS rounds (one wrk run each,
 # the order flipped every round); each trial's ratio is its latchkey total over its bare total. Fresh JVMs per
 # trial, because two starts of the same build differ by up to 10 % here (compilation, placement on the cores).
+# The warm-up lasts until both JVMs' JIT compilers are quiet (at most JIT_QUIET seconds of compilation, from the JDK's
+# jstat, in each of two warm-up runs in a row; at least WARMUP runs, at most WARMUP_MAX): with two cores shared by
+# wrk and both servers, C2 compiles the larger application for minutes, and a fixed short warm-up measured that
+# (0.75x after 16 runs, 0.92x after 48, same build, same day). Every measured run prints its JIT seconds too.
 # Prints every run, every round's ratio, each trial's ratio, and the median and range over the trials.
 # CLUSTERED=1 runs Latchkey as a cluster node instead (PostgreSQL, LATCHKEY_CLUSTER_MEMBERS naming itself), so the
 # cost of the cluster lease on the hot path shows; the bare server is the same either way.
-#   bench/load.sh     (TRIALS=3 WARMUP=16 ROUNDS=6 DURATION=5s THREADS=2 CONNECTIONS=32 CLUSTERED=0 can be set)
+#   bench/load.sh     (TRIALS=3 WARMUP=16 WARMUP_MAX=64 JIT_QUIET=0.2 ROUNDS=6 DURATION=5s THREADS=2 CONNECTIONS=32
+#                      CLUSTERED=0 can be set)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 TRIALS=${TRIALS:-3}; ROUNDS=${ROUNDS:-6}; WARMUP=${WARMUP:-16}; DURATION=${DURATION:-5s}
+WARMUP_MAX=${WARMUP_MAX:-64}; JIT_QUIET=${JIT_QUIET:-0.2}
 THREADS=${THREADS:-2}; CONNECTIONS=${CONNECTIONS:-32}
 LK_PORT=${LK_PORT:-18080}; BARE_PORT=${BARE_PORT:-18081}
 need_wrk
+command -v jstat >/dev/null || { echo "error: jstat (the JDK's) is not on the PATH" >&2; exit 1; }
 need_builds
 ORG_KEY=$(new_org_key)
 latchkey_env=()
@@ -23,9 +30,17 @@ if [ "${CLUSTERED:-0}" = 1 ]; then
     LATCHKEY_CLUSTER_PORT=15941 LATCHKEY_CLUSTER_NAME=latchkey-load LATCHKEY_CLUSTER_INTERFACE=127.0.0.1)
 fi
 
-# run NAME: one wrk run against the current trial's servers; sets rps and non2xx
+# jit_seconds PID: the seconds that JVM's JIT compilers have spent so far
+jit_seconds() {
+  jstat -compiler "$1" | awk 'NR == 2 {print $4}'
+}
+
+# run NAME: one wrk run against the current trial's servers; sets rps, non2xx and jit (that server's JIT seconds
+# during the run)
 run() {
-  local out
+  local out pid=$bare_pid jit_before
+  [ "$1" = latchkey ] && pid=$lk_pid
+  jit_before=$(jit_seconds "$pid")
   if [ "$1" = latchkey ]; then
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" \
       "http://127.0.0.1:$LK_PORT/api/v1/client_api")
@@ -35,8 +50,9 @@ run() {
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
   errors=$(awk '/Socket errors:/ {print $0}' <<<"$out")
-  printf '  %-9s %10s req/s  non-2xx %s  p50 %s  %s\n' "$1" "$rps" "$non2xx" \
-    "$(awk '/^ +Latency / {print $2}' <<<"$out")" "$errors"
+  jit=$(echo "$(jit_seconds "$pid") - $jit_before" | bc -l)
+  printf '  %-9s %10s req/s  non-2xx %s  p50 %s  JIT %.2f s  %s\n' "$1" "$rps" "$non2xx" \
+    "$(awk '/^ +Latency / {print $2}' <<<"$out")" "$jit" "$errors"
 }
 
 # median of the arguments (the mean of the two middle values for an even count), then min and max
@@ -47,7 +63,7 @@ stats() {
 
 trial_ratios=(); lk_all=0; bare_all=0; lk_non2xx=0; bare_non2xx=0
 for trial in $(seq 1 "$TRIALS"); do
-  echo "trial $trial: fresh servers, $WARMUP warm-up runs each (not counted)"
+  echo "trial $trial: fresh servers, warm-up runs (not counted) until both JITs are quiet"
   rm -rf "$work/load-latchkey"
   start_latchkey "$LK_PORT" load-latchkey "${latchkey_env[@]}"; lk_pid=$last_pid
   start_bare "$BARE_PORT" load-bare; bare_pid=$last_pid
@@ -55,7 +71,20 @@ for trial in $(seq 1 "$TRIALS"); do
   wait_status "http://127.0.0.1:$BARE_PORT/api/v1/client_api" 200
   TOKEN=$(mint "$LK_PORT" bench-load)
   wait_status "http://127.0.0.1:$LK_PORT/api/v1/client_api" 200 -H "Authorization: Bearer $TOKEN"
-  for _ in $(seq 1 "$WARMUP"); do run latchkey >/dev/null; run bare >/dev/null; done
+  warmups=0; quiet=0
+  while [ "$quiet" -lt 2 ] && [ "$warmups" -lt "$WARMUP_MAX" ]; do
+    run latchkey >/dev/null; lk_jit=$jit
+    run bare >/dev/null; bare_jit=$jit
+    warmups=$((warmups + 1))
+    if [ "$(echo "$lk_jit <= $JIT_QUIET && $bare_jit <= $JIT_QUIET" | bc -l)" = 1 ]; then
+      quiet=$((quiet + 1))
+    else
+      quiet=0
+    fi
+    [ "$warmups" -ge "$WARMUP" ] || quiet=0
+  done
+  printf '  warm-up: %d runs each; JIT in the last: latchkey %.2f s, bare %.2f s%s\n' "$warmups" "$lk_jit" \
+    "$bare_jit" "$([ "$quiet" -ge 2 ] || echo ' (WARMUP_MAX reached: not quiet)')"
   lk_total=0; bare_total=0; round_ratios=()
   for round in $(seq 1 "$ROUNDS"); do
     order=(latchkey bare); [ $((round % 2)) -eq 0 ] && order=(bare latchkey)
