@@ -76,12 +76,11 @@ for trial in $(seq 1 "$TRIALS"); do
     run latchkey >/dev/null; lk_jit=$jit
     run bare >/dev/null; bare_jit=$jit
     warmups=$((warmups + 1))
-    if [ "$(echo "$lk_jit <= $JIT_QUIET && $bare_jit <= $JIT_QUIET" | bc -l)" = 1 ]; then
+    if [ "$warmups" -ge "$WARMUP" ] && [ "$(echo "$lk_jit <= $JIT_QUIET && $bare_jit <= $JIT_QUIET" | bc -l)" = 1 ]; then
       quiet=$((quiet + 1))
     else
       quiet=0
     fi
-    [ "$warmups" -ge "$WARMUP" ] || quiet=0
   done
   printf '  warm-up: %d runs each; JIT in the last: latchkey %.2f s, bare %.2f s%s\n' "$warmups" "$lk_jit" \
     "$bare_jit" "$([ "$quiet" -ge 2 ] || echo ' (WARMUP_MAX reached: not quiet)')"
