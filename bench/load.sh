@@ -8,15 +8,18 @@
 # jstat, in each of two warm-up runs in a row; at least WARMUP runs, at most WARMUP_MAX): with two cores shared by
 # wrk and both servers, C2 compiles the larger application for minutes, and a fixed short warm-up measured that
 # (0.75x after 16 runs, 0.92x after 48, same build, same day). Every measured run prints its JIT seconds too.
+# Both servers get the same request, Latchkey's token in its Authorization header included (the bare server ignores
+# it), so the floor pays for reading the same bytes; SAME_REQUEST=0 leaves the header out of the bare server's
+# requests (how this script measured before 30 November 2026).
 # Prints every run, every round's ratio, each trial's ratio, and the median and range over the trials.
 # CLUSTERED=1 runs Latchkey as a cluster node instead (PostgreSQL, LATCHKEY_CLUSTER_MEMBERS naming itself), so the
 # cost of the cluster lease on the hot path shows; the bare server is the same either way.
 #   bench/load.sh     (TRIALS=3 WARMUP=16 WARMUP_MAX=64 JIT_QUIET=0.2 ROUNDS=6 DURATION=5s THREADS=2 CONNECTIONS=32
-#                      CLUSTERED=0 can be set)
+#                      CLUSTERED=0 SAME_REQUEST=1 can be set)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 TRIALS=${TRIALS:-3}; ROUNDS=${ROUNDS:-6}; WARMUP=${WARMUP:-16}; DURATION=${DURATION:-5s}
-WARMUP_MAX=${WARMUP_MAX:-64}; JIT_QUIET=${JIT_QUIET:-0.2}
+WARMUP_MAX=${WARMUP_MAX:-64}; JIT_QUIET=${JIT_QUIET:-0.2}; SAME_REQUEST=${SAME_REQUEST:-1}
 THREADS=${THREADS:-2}; CONNECTIONS=${CONNECTIONS:-32}
 LK_PORT=${LK_PORT:-18080}; BARE_PORT=${BARE_PORT:-18081}
 need_wrk
@@ -44,6 +47,9 @@ run() {
   if [ "$1" = latchkey ]; then
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" \
       "http://127.0.0.1:$LK_PORT/api/v1/client_api")
+  elif [ "$SAME_REQUEST" = 1 ]; then
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" \
+      "http://127.0.0.1:$BARE_PORT/api/v1/client_api")
   else
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "http://127.0.0.1:$BARE_PORT/api/v1/client_api")
   fi
