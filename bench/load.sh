@@ -41,18 +41,11 @@ jit_seconds() {
 # run NAME: one wrk run against the current trial's servers; sets rps, non2xx and jit (that server's JIT seconds
 # during the run)
 run() {
-  local out pid=$bare_pid jit_before
-  [ "$1" = latchkey ] && pid=$lk_pid
+  local out pid=$bare_pid port=$BARE_PORT jit_before auth=(-H "Authorization: Bearer $TOKEN")
+  [ "$1" = latchkey ] && pid=$lk_pid port=$LK_PORT
+  [ "$1" = bare ] && [ "$SAME_REQUEST" != 1 ] && auth=()
   jit_before=$(jit_seconds "$pid")
-  if [ "$1" = latchkey ]; then
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" \
-      "http://127.0.0.1:$LK_PORT/api/v1/client_api")
-  elif [ "$SAME_REQUEST" = 1 ]; then
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" \
-      "http://127.0.0.1:$BARE_PORT/api/v1/client_api")
-  else
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "http://127.0.0.1:$BARE_PORT/api/v1/client_api")
-  fi
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "${auth[@]}" "http://127.0.0.1:$port/api/v1/client_api")
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
   errors=$(awk '/Socket errors:/ {print $0}' <<<"$out")

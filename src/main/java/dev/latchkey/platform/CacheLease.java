@@ -85,7 +85,7 @@ public class CacheLease {
 
     /** Whether memory may answer right now, without renewing (for readiness and tests). */
     public boolean isHeld() {
-        return check.renewal == null || System.nanoTime() - check.heldUntilNanos < 0;
+        return check.isHeld();
     }
 
     /** The lease's state and its check: a volatile read and a clock read while the lease is held. */
@@ -100,9 +100,17 @@ public class CacheLease {
         /** Returns at once while the lease is held; otherwise renews it on this thread, or throws. */
         public void ensure() {
             Renewal current = renewal;
-            if (current != null && System.nanoTime() - heldUntilNanos >= 0) {
+            if (current != null && runOut()) {
                 current.renew();
             }
+        }
+
+        boolean isHeld() {
+            return renewal == null || !runOut();
+        }
+
+        private boolean runOut() {
+            return System.nanoTime() - heldUntilNanos >= 0;
         }
     }
 }
