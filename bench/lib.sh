@@ -21,9 +21,12 @@ need_builds() {
   if [ ! -f "$root/target/latchkey-micro.jar" ] || [ ! -f "$root/target/payara-micro.jar" ]; then
     (cd "$root" && mvn -B -q package -DskipTests)
   fi
-  if [ ! -f "$bench_dir/baseline/target/ROOT.war" ]; then
-    mvn -B -q -f "$bench_dir/baseline/pom.xml" package
-  fi
+  local war
+  for war in baseline stack-floor; do
+    if [ ! -f "$bench_dir/$war/target/ROOT.war" ]; then
+      mvn -B -q -f "$bench_dir/$war/pom.xml" package
+    fi
+  done
 }
 
 # A fresh org key for this run only (never printed).
@@ -51,12 +54,13 @@ start_latchkey() {
   last_pid=$!
 }
 
-# start_bare PORT NAME: a bare Payara Micro of the same version serving the baseline WAR.
+# start_bare PORT NAME [WAR]: a bare Payara Micro of the same version serving the baseline WAR (or WAR, a folder
+# under bench/ with a built ROOT.war, such as stack-floor).
 start_bare() {
-  local port=$1 name=$2
+  local port=$1 name=$2 war=${3:-baseline}
   port_free "$port"
   mkdir -p "$work/$name"
-  java ${BENCH_JAVA_OPTS:-} -jar "$root/target/payara-micro.jar" --deploy "$bench_dir/baseline/target/ROOT.war" \
+  java ${BENCH_JAVA_OPTS:-} -jar "$root/target/payara-micro.jar" --deploy "$bench_dir/$war/target/ROOT.war" \
     --port "$port" --nocluster >"$work/$name/server.log" 2>&1 &
   pids+=($!)
   last_pid=$!

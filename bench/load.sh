@@ -14,13 +14,16 @@
 # Prints every run, every round's ratio, each trial's ratio, and the median and range over the trials.
 # CLUSTERED=1 runs Latchkey as a cluster node instead (PostgreSQL, LATCHKEY_CLUSTER_MEMBERS naming itself), so the
 # cost of the cluster lease on the hot path shows; the bare server is the same either way.
+# SUBJECT=stack-floor measures bench/stack-floor (Latchkey's stack doing nothing: CDI, a JAX-RS request filter, a
+# WebSocket endpoint) in Latchkey's place, with a token-sized dummy credential: what the stack alone costs.
 #   bench/load.sh     (TRIALS=3 WARMUP=16 WARMUP_MAX=64 JIT_QUIET=0.2 ROUNDS=6 DURATION=5s THREADS=2 CONNECTIONS=32
-#                      CLUSTERED=0 SAME_REQUEST=1 can be set)
+#                      CLUSTERED=0 SAME_REQUEST=1 SUBJECT=latchkey can be set)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 TRIALS=${TRIALS:-3}; ROUNDS=${ROUNDS:-6}; WARMUP=${WARMUP:-16}; DURATION=${DURATION:-5s}
 WARMUP_MAX=${WARMUP_MAX:-64}; JIT_QUIET=${JIT_QUIET:-0.2}; SAME_REQUEST=${SAME_REQUEST:-1}
-THREADS=${THREADS:-2}; CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}; CONNECTIONS=${CONNECTIONS:-32}; SUBJECT=${SUBJECT:-latchkey}
+case "$SUBJECT" in latchkey|stack-floor) ;; *) echo "error: SUBJECT is latchkey or stack-floor" >&2; exit 1 ;; esac
 LK_PORT=${LK_PORT:-18080}; BARE_PORT=${BARE_PORT:-18081}
 need_wrk
 command -v jstat >/dev/null || { echo "error: jstat (the JDK's) is not on the PATH" >&2; exit 1; }
@@ -50,7 +53,7 @@ run() {
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
   errors=$(awk '/Socket errors:/ {print $0}' <<<"$out")
   jit=$(echo "$(jit_seconds "$pid") - $jit_before" | bc -l)
-  printf '  %-9s %10s req/s  non-2xx %s  p50 %s  JIT %.2f s  %s\n' "$1" "$rps" "$non2xx" \
+  printf '  %-11s %10s req/s  non-2xx %s  p50 %s  JIT %.2f s  %s\n' "${1/latchkey/$SUBJECT}" "$rps" "$non2xx" \
     "$(awk '/^ +Latency / {print $2}' <<<"$out")" "$jit" "$errors"
 }
 
@@ -64,11 +67,19 @@ trial_ratios=(); lk_all=0; bare_all=0; lk_non2xx=0; bare_non2xx=0
 for trial in $(seq 1 "$TRIALS"); do
   echo "trial $trial: fresh servers, warm-up runs (not counted) until both JITs are quiet"
   rm -rf "$work/load-latchkey"
-  start_latchkey "$LK_PORT" load-latchkey "${latchkey_env[@]}"; lk_pid=$last_pid
+  if [ "$SUBJECT" = latchkey ]; then
+    start_latchkey "$LK_PORT" load-latchkey "${latchkey_env[@]}"; lk_pid=$last_pid
+  else
+    start_bare "$LK_PORT" load-latchkey stack-floor; lk_pid=$last_pid
+  fi
   start_bare "$BARE_PORT" load-bare; bare_pid=$last_pid
   wait_status "http://127.0.0.1:$LK_PORT/api/v1/client_api" 401
   wait_status "http://127.0.0.1:$BARE_PORT/api/v1/client_api" 200
-  TOKEN=$(mint "$LK_PORT" bench-load)
+  if [ "$SUBJECT" = latchkey ]; then
+    TOKEN=$(mint "$LK_PORT" bench-load)
+  else # as long as a token of Latchkey's (337 characters)
+    TOKEN=$(printf 'eyJ%0334d' 0)
+  fi
   wait_status "http://127.0.0.1:$LK_PORT/api/v1/client_api" 200 -H "Authorization: Bearer $TOKEN"
   warmups=0; quiet=0
   while [ "$quiet" -lt 2 ] && [ "$warmups" -lt "$WARMUP_MAX" ]; do
@@ -81,7 +92,7 @@ for trial in $(seq 1 "$TRIALS"); do
       quiet=0
     fi
   done
-  printf '  warm-up: %d runs each; JIT in the last: latchkey %.2f s, bare %.2f s%s\n' "$warmups" "$lk_jit" \
+  printf '  warm-up: %d runs each; JIT in the last: %s %.2f s, bare %.2f s%s\n' "$warmups" "$SUBJECT" "$lk_jit" \
     "$bare_jit" "$([ "$quiet" -ge 2 ] || echo ' (WARMUP_MAX reached: not quiet)')"
   lk_total=0; bare_total=0; round_ratios=()
   for round in $(seq 1 "$ROUNDS"); do
@@ -99,12 +110,12 @@ for trial in $(seq 1 "$TRIALS"); do
   done
   ratio=$(echo "$lk_total / $bare_total" | bc -l); trial_ratios+=("$ratio")
   lk_all=$(echo "$lk_all + $lk_total" | bc -l); bare_all=$(echo "$bare_all + $bare_total" | bc -l)
-  printf 'trial %d: latchkey %.0f req/s, bare %.0f req/s, ratio %.3f; rounds %s\n' "$trial" \
+  printf 'trial %d: %s %.0f req/s, bare %.0f req/s, ratio %.3f; rounds %s\n' "$trial" "$SUBJECT" \
     "$(echo "$lk_total / $ROUNDS" | bc -l)" "$(echo "$bare_total / $ROUNDS" | bc -l)" "$ratio" "$(stats "${round_ratios[@]}")"
   stop_pid "$lk_pid"; stop_pid "$bare_pid"
 done
 [ $((lk_non2xx + bare_non2xx)) -eq 0 ] || echo "error: non-2xx answers were counted in the throughput" >&2
-printf 'latchkey mean %.0f req/s, bare Payara Micro mean %.0f req/s, ratio of the totals %.3f; trials %s; non-2xx latchkey %d, bare %d\n' \
+printf '%s mean %.0f req/s, bare Payara Micro mean %.0f req/s, ratio of the totals %.3f; trials %s; non-2xx %s %d, bare %d\n' "$SUBJECT" \
   "$(echo "$lk_all / ($ROUNDS * $TRIALS)" | bc -l)" "$(echo "$bare_all / ($ROUNDS * $TRIALS)" | bc -l)" \
-  "$(echo "$lk_all / $bare_all" | bc -l)" "$(stats "${trial_ratios[@]}")" "$lk_non2xx" "$bare_non2xx"
+  "$(echo "$lk_all / $bare_all" | bc -l)" "$(stats "${trial_ratios[@]}")" "$SUBJECT" "$lk_non2xx" "$bare_non2xx"
 [ $((lk_non2xx + bare_non2xx)) -eq 0 ]
