@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Every benchmark, one after the other (about 45 minutes). None of them runs under `mvn verify`.
+# Every benchmark, one after the other (over an hour: each load run alone takes about 15 minutes). None of them runs under `mvn verify`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 echo "== machine"; nproc; free -h | head -2; java -version 2>&1 | head -1
 echo "== JMH: the validator alone";            "$here/jmh.sh"
 echo "== load: client_api vs bare Payara";     "$here/load.sh"
+echo "== load: the stack floor vs bare Payara"; SUBJECT=stack-floor "$here/load.sh"
 echo "== load with clustering configured";    CLUSTERED=1 "$here/load.sh"
 echo "== cross-node revocation, 3 nodes";     "$here/cluster.sh"
 echo "== the upstream proxy vs direct";       "$here/gateway.sh"
