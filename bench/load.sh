@@ -24,6 +24,7 @@ TRIALS=${TRIALS:-3}; ROUNDS=${ROUNDS:-6}; WARMUP=${WARMUP:-16}; DURATION=${DURAT
 WARMUP_MAX=${WARMUP_MAX:-64}; JIT_QUIET=${JIT_QUIET:-0.2}; SAME_REQUEST=${SAME_REQUEST:-1}
 THREADS=${THREADS:-2}; CONNECTIONS=${CONNECTIONS:-32}; SUBJECT=${SUBJECT:-latchkey}
 case "$SUBJECT" in latchkey|stack-floor) ;; *) echo "error: SUBJECT is latchkey or stack-floor" >&2; exit 1 ;; esac
+[ "$SUBJECT" = latchkey ] || [ "${CLUSTERED:-0}" != 1 ] || { echo "error: CLUSTERED=1 needs SUBJECT=latchkey" >&2; exit 1; }
 LK_PORT=${LK_PORT:-18080}; BARE_PORT=${BARE_PORT:-18081}
 need_wrk
 command -v jstat >/dev/null || { echo "error: jstat (the JDK's) is not on the PATH" >&2; exit 1; }
