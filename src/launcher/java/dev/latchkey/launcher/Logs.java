@@ -14,7 +14,8 @@ import java.util.function.UnaryOperator;
  * one line per record ({@code LATCHKEY_LOG_FORMAT=text}, the default) or one JSON object per record ({@code json},
  * Payara's JSONLogFormatter), and Payara's start-up chatter turned down to warnings:
  * the expired root certificates of its bundled trust store (one warning with a hex dump each), the EJB JNDI names,
- * the library banners. Latchkey's own lines, the org key among them, keep INFO.
+ * the library banners, and Payara Micro's multi-line instance descriptor and endpoint list ({@link StartChatter}).
+ * Latchkey's own lines, the org key among them, keep INFO.
  */
 final class Logs {
 
@@ -99,6 +100,7 @@ final class Logs {
             lines.addAll(List.of(
                     "handlers=java.util.logging.ConsoleHandler",
                     "java.util.logging.ConsoleHandler.level=ALL",
+                    "java.util.logging.ConsoleHandler.filter=" + StartChatter.class.getName(),
                     ".level=INFO"));
             if (json) {
                 lines.add("java.util.logging.ConsoleHandler.formatter=" + JSON_FORMATTER);

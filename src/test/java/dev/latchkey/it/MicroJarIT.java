@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -49,6 +50,13 @@ class MicroJarIT {
                     .assertError(404, "Not found"); // no LATCHKEY_ADMIN_KEY: no admin API
         });
         assertTrue(firstLog.contains("Created organization 'default'"), firstLog);
+        List<String> lines = firstLog.lines().toList();
+        int keyLine = indexOf(lines, "Created organization 'default'");
+        int readyLine = indexOf(lines, " ready in ");
+        assertTrue(keyLine < readyLine && readyLine - keyLine <= 8,
+                "the key line is a few lines above Payara's ready line, the end of the start-up output:\n" + firstLog);
+        assertFalse(firstLog.contains("REST Endpoints:") || firstLog.contains("\"Instance Configuration\""),
+                "Payara Micro's instance descriptor and endpoint list are left out:\n" + firstLog);
         assertEquals(System.getProperty("latchkey.it.fresh-db-url") == null, Files.isDirectory(workDir.resolve("data")),
                 "the embedded H2 database lives under ./data, and only when no LATCHKEY_DB_URL is given");
 
@@ -91,6 +99,15 @@ class MicroJarIT {
     }
 
     /** A start without LATCHKEY_ variables (but for {@code extra}), on ./data or the empty PostgreSQL database. */
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private String run(int port, int round, Map<String, String> extra, Consumer<Api> session) throws Exception {
         return MicroJar.run(workDir, "run-" + round, port, environment -> {
             environment.keySet().removeIf(name -> name.startsWith("LATCHKEY_"));
