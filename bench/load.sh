@@ -17,7 +17,8 @@
 # SUBJECT=stack-floor measures bench/stack-floor (Latchkey's stack doing nothing: CDI, a JAX-RS request filter, a
 # WebSocket endpoint) in Latchkey's place, with a token-sized dummy credential: what the stack alone costs.
 #   bench/load.sh     (TRIALS=3 WARMUP=16 WARMUP_MAX=64 JIT_QUIET=0.2 ROUNDS=6 DURATION=5s THREADS=2 CONNECTIONS=32
-#                      CLUSTERED=0 SAME_REQUEST=1 SUBJECT=latchkey can be set)
+#                      CLUSTERED=0 SAME_REQUEST=1 SUBJECT=latchkey LK_PORT=18080 BARE_PORT=18081 PG_PORT=25461
+#                      can be set)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 TRIALS=${TRIALS:-3}; ROUNDS=${ROUNDS:-6}; WARMUP=${WARMUP:-16}; DURATION=${DURATION:-5s}
@@ -78,8 +79,8 @@ for trial in $(seq 1 "$TRIALS"); do
   wait_status "http://127.0.0.1:$BARE_PORT/api/v1/client_api" 200
   if [ "$SUBJECT" = latchkey ]; then
     TOKEN=$(mint "$LK_PORT" bench-load)
-  else # as long as a token of Latchkey's (337 characters)
-    TOKEN=$(printf 'eyJ%0334d' 0)
+  else # as long as the token Latchkey mints for client_id bench-load (345 characters)
+    TOKEN=$(printf 'eyJ%0342d' 0)
   fi
   wait_status "http://127.0.0.1:$LK_PORT/api/v1/client_api" 200 -H "Authorization: Bearer $TOKEN"
   warmups=0; quiet=0
