@@ -3,6 +3,8 @@ package dev.latchkey.launcher;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -41,8 +43,7 @@ class StartChatterTest {
     @Test
     void isTheConsoleHandlersFilterUnlessTheUserBringsTheirOwnFile() throws Exception {
         List<String> arguments = Logs.arguments(List.of(), name -> null);
-        List<String> lines = java.nio.file.Files.readAllLines(
-                java.nio.file.Path.of(arguments.get(arguments.size() - 1)));
+        List<String> lines = Files.readAllLines(Path.of(arguments.get(arguments.size() - 1)));
         assertTrue(lines.contains("java.util.logging.ConsoleHandler.filter=dev.latchkey.launcher.StartChatter"),
                 lines::toString);
     }
