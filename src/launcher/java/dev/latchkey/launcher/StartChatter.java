@@ -14,7 +14,7 @@ import java.util.logging.LogRecord;
  */
 public final class StartChatter implements Filter {
 
-    static final String LOGGER = "PayaraMicro";
+    private static final String LOGGER = "PayaraMicro";
 
     @Override
     public boolean isLoggable(LogRecord record) {

@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,8 +52,10 @@ class MicroJarIT {
         });
         assertTrue(firstLog.contains("Created organization 'default'"), firstLog);
         List<String> lines = firstLog.lines().toList();
-        int keyLine = indexOf(lines, "Created organization 'default'");
-        int readyLine = indexOf(lines, " ready in ");
+        int keyLine = IntStream.range(0, lines.size())
+                .filter(i -> lines.get(i).contains("Created organization 'default'")).findFirst().orElseThrow();
+        int readyLine = IntStream.range(0, lines.size())
+                .filter(i -> lines.get(i).contains(" ready in ")).findFirst().orElse(-1);
         assertTrue(keyLine < readyLine && readyLine - keyLine <= 8,
                 "the key line is a few lines above Payara's ready line, the end of the start-up output:\n" + firstLog);
         assertFalse(firstLog.contains("REST Endpoints:") || firstLog.contains("\"Instance Configuration\""),
@@ -99,15 +102,6 @@ class MicroJarIT {
     }
 
     /** A start without LATCHKEY_ variables (but for {@code extra}), on ./data or the empty PostgreSQL database. */
-    private static int indexOf(List<String> lines, String text) {
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).contains(text)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private String run(int port, int round, Map<String, String> extra, Consumer<Api> session) throws Exception {
         return MicroJar.run(workDir, "run-" + round, port, environment -> {
             environment.keySet().removeIf(name -> name.startsWith("LATCHKEY_"));

@@ -46,6 +46,13 @@ class LogsTest {
     }
 
     @Test
+    void theDefaultConsoleHandlerLeavesOutPayarasStartChatter() throws Exception {
+        List<String> lines = properties(Logs.arguments(List.of(), name -> null));
+        assertTrue(lines.contains("java.util.logging.ConsoleHandler.filter=dev.latchkey.launcher.StartChatter"),
+                lines::toString);
+    }
+
+    @Test
     void theUsersFileWinsButCannotUnpinTheRequestLoggers() throws Exception {
         Path own = folder.resolve("own.properties");
         Files.write(own, List.of("handlers=java.util.logging.ConsoleHandler", "org.glassfish.grizzly.level=FINEST"));

@@ -3,8 +3,6 @@ package dev.latchkey.launcher;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -38,13 +36,5 @@ class StartChatterTest {
         for (String logger : List.of("dev.latchkey.orgs.control.OrgBootstrap", "jakarta.enterprise.web")) {
             assertTrue(filter.isLoggable(record(Level.INFO, logger, "{\"field\": 1}")), logger);
         }
-    }
-
-    @Test
-    void isTheConsoleHandlersFilterUnlessTheUserBringsTheirOwnFile() throws Exception {
-        List<String> arguments = Logs.arguments(List.of(), name -> null);
-        List<String> lines = Files.readAllLines(Path.of(arguments.get(arguments.size() - 1)));
-        assertTrue(lines.contains("java.util.logging.ConsoleHandler.filter=dev.latchkey.launcher.StartChatter"),
-                lines::toString);
     }
 }
