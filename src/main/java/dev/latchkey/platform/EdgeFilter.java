@@ -14,9 +14,12 @@ import org.eclipse.microprofile.metrics.Counter;
 /**
  * The one servlet filter of Latchkey's own that every request passes, first (declared in {@code web.xml}, so it
  * wraps every filter mapped by annotation, and sees the answers they give themselves, such as a refused WebSocket
- * handshake). Three jobs, in one filter because each servlet filter costs every request the container's
+ * handshake). Four jobs, in one filter because each servlet filter costs every request the container's
  * bookkeeping around it (decision D6 in the {@code access} package):
  * <ul>
+ *   <li><b>Unambiguous requests</b>: a request whose framing, {@code Host} or target two HTTP readers could read
+ *       differently is refused before anything else reads it ({@link RequestFraming}), and nothing sent after it on
+ *       that connection is read as a request ({@link ClosedConnections}).</li>
  *   <li><b>Security headers</b>, after the OWASP Secure Headers Project. Every answer carries
  *       {@code X-Content-Type-Options: nosniff}, so a browser never reads a JSON error or a token as HTML or
  *       script. The org console ({@code /console/}, a page that holds an org key in memory) and the browser helper
@@ -45,6 +48,7 @@ public class EdgeFilter extends HttpFilter {
     @Inject
     Meters meters;
 
+    private final ClosedConnections closedConnections = new ClosedConnections();
     private LongAdder inFlight;
     private AccessLogWriter accessLog;
 
@@ -75,6 +79,19 @@ public class EdgeFilter extends HttpFilter {
         inFlight.increment();
         try {
             securityHeaders(request, response);
+            RequestFraming.Refusal refusal = closedConnections.isClosed(request)
+                    ? RequestFraming.AFTER_CLOSE : RequestFraming.check(request);
+            if (refusal != null) {
+                // the bytes after this request may be a smuggled one: never read them
+                closeAfter(request, response);
+                ErrorBodies.write(response, refusal.status(), refusal.detail());
+                return;
+            }
+            if (request.getHeader("Transfer-Encoding") != null) {
+                // it may also have carried a Content-Length the container dropped on reading chunked (Grizzly
+                // does): answered, but what follows its body on this connection is never read as a request
+                closeAfter(request, response);
+            }
             chain.doFilter(request, response);
         } finally {
             inFlight.decrement();
@@ -83,6 +100,11 @@ public class EdgeFilter extends HttpFilter {
                         request.getQueryString(), response.getStatus(), System.nanoTime() - start);
             }
         }
+    }
+
+    private void closeAfter(HttpServletRequest request, HttpServletResponse response) {
+        response.setHeader("Connection", "close");
+        closedConnections.close(request);
     }
 
     private static void securityHeaders(HttpServletRequest request, HttpServletResponse response) {

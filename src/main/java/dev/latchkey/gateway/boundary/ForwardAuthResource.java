@@ -1,5 +1,6 @@
 package dev.latchkey.gateway.boundary;
 
+import dev.latchkey.gateway.control.HopHeaders;
 import dev.latchkey.gateway.control.Signing;
 import dev.latchkey.gateway.control.TokenMetadata;
 import dev.latchkey.platform.ApiError;
@@ -21,7 +22,9 @@ import jakarta.ws.rs.core.UriInfo;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Forward auth for a proxy the organization runs (nginx {@code auth_request}, Traefik ForwardAuth, Envoy
@@ -38,6 +41,7 @@ import java.util.List;
 public class ForwardAuthResource {
 
     static final String AMBIGUOUS = "More than one credential: send exactly one";
+    static final String LOOK_ALIKE = "Header name imitates an identity or forwarding header";
 
     @Inject
     ClientAccess access;
@@ -87,6 +91,7 @@ public class ForwardAuthResource {
     }
 
     private Response check() {
+        refuseLookAlikes();
         Verdict verdict = access.validator().validateCredential(credential());
         if (!verdict.isAccepted()) {
             throw new ApiError(verdict.failure().status(), verdict.failure().detail());
@@ -98,25 +103,55 @@ public class ForwardAuthResource {
         return allowed.build();
     }
 
-    /** The one credential of the request; two different ones are refused rather than chosen between. */
+    /**
+     * Refuses a header whose name folds to one Latchkey or a proxy sets ({@code X-Latchkey-*}, {@code Forwarded},
+     * {@code X-Forwarded-*}, {@code X-Real-IP}) without being spelled that way, such as {@code X_Latchkey_Client_Id}
+     * or {@code X.Forwarded.For}: the proxy asking replaces the exact names with the answer's identity headers,
+     * but would pass the look-alike on, and a CGI, WSGI or PHP upstream reads it as the real one (Traefik
+     * CVE-2026-39858 and its dot-alias follow-up, Caddy GHSA-f59h-q822-g45g, oauth2-proxy CVE-2025-64484).
+     */
+    private void refuseLookAlikes() {
+        for (String name : headers.getRequestHeaders().keySet()) {
+            String folded = HopHeaders.folded(name);
+            if (HopHeaders.owned(folded) && !folded.equalsIgnoreCase(name)) {
+                throw ApiError.badRequest(LOOK_ALIKE);
+            }
+        }
+    }
+
+    /**
+     * The one credential of the request; two different ones are refused rather than chosen between, also when
+     * they come in two original URIs ({@code X-Forwarded-Uri} and {@code X-Original-URI} naming different
+     * {@code client_key}s: a client can add either header to what its proxy sends).
+     */
     private String credential() {
         List<String> authorization = headers.getRequestHeader(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.size() > 1) {
             throw ApiError.badRequest(AMBIGUOUS);
         }
         String header = authorization == null || authorization.isEmpty() ? null : authorization.get(0);
-        String original = headers.getHeaderString("X-Forwarded-Uri");
-        if (original == null) {
-            original = headers.getHeaderString("X-Original-URI");
+        Set<String> originals = new LinkedHashSet<>();
+        for (String name : List.of("X-Forwarded-Uri", "X-Original-URI")) {
+            List<String> values = headers.getRequestHeader(name);
+            if (values != null) {
+                originals.addAll(values);
+            }
         }
-        if (original == null) {
-            original = uri.getRequestUri().getRawPath() + "?" + uri.getRequestUri().getRawQuery(); // Envoy
+        if (originals.isEmpty()) {
+            originals.add(uri.getRequestUri().getRawPath() + "?" + uri.getRequestUri().getRawQuery()); // Envoy
         }
-        List<String> keys = clientKeys(original);
-        if (keys.size() > 1 || (keys.size() == 1 && header != null && !header.equals(keys.get(0)))) {
+        String key = null;
+        for (String original : originals) {
+            List<String> keys = clientKeys(original);
+            if (keys.size() > 1 || (keys.size() == 1 && key != null && !key.equals(keys.get(0)))) {
+                throw ApiError.badRequest(AMBIGUOUS);
+            }
+            key = keys.isEmpty() ? key : keys.get(0);
+        }
+        if (key != null && header != null && !header.equals(key)) {
             throw ApiError.badRequest(AMBIGUOUS);
         }
-        return header != null ? header : keys.isEmpty() ? null : keys.get(0);
+        return header != null ? header : key;
     }
 
     /** The {@code client_key} values in the query of an original request URI (path and query, or absolute). */

@@ -165,7 +165,7 @@ public class UpstreamProxyResource {
             ClientPrincipal client = ClientTokenFilter.acceptedClient();
             UpstreamTarget upstream = upstreams.of(client.orgId())
                     .orElseThrow(() -> ApiError.notFound(ErrorBodies.forStatus(404)));
-            URI target = target(upstream, call.uri());
+            URI target = target(upstream, call);
             InputStream content = body != null ? body : containerBody(call.servletRequest());
             HttpRequest request = request(method, content, target, upstream, client, call);
 
@@ -186,8 +186,9 @@ public class UpstreamProxyResource {
         }
     }
 
-    private static URI target(UpstreamTarget upstream, UriInfo uri) {
-        String path = uri.getPath(false);
+    /** The path as Jersey matched it; the query as the client sent it (Jersey's own re-encodes {@code /}). */
+    private static URI target(UpstreamTarget upstream, Call call) {
+        String path = call.uri().getPath(false);
         int start = 0;
         while (start < path.length() && path.charAt(start) == '/') {
             start++;
@@ -198,7 +199,7 @@ public class UpstreamProxyResource {
         }
         try {
             return UpstreamPaths.resolve(upstream.url(), path.substring(start + prefix.length()),
-                    uri.getRequestUri().getRawQuery());
+                    call.servletRequest().getQueryString());
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(INVALID_PATH);
         }
