@@ -25,6 +25,16 @@
  *       {@code WEB-INF/jboss-deployment-structure.xml}); PostgreSQL's driver is inside the WAR. The JPA provider is
  *       the server's (EclipseLink on Payara, Hibernate on WildFly); {@code FailFastSession} applies to EclipseLink
  *       only.</li>
+ *   <li>D3: ambiguous requests are refused in {@code EdgeFilter}, the first filter of every request, not in the
+ *       gateway: a request whose framing two readers split differently is a risk on every path once a proxy sits in
+ *       front of Latchkey ({@code RequestFraming}). The servlet API can neither see every {@code Content-Length}
+ *       (Grizzly drops one sent before {@code Transfer-Encoding: chunked}) nor close a connection, and Grizzly
+ *       reads requests pipelined behind a {@code Connection: close} answer before it closes; so each refusal and
+ *       each chunked request marks its connection (client address and port) for ten seconds and a request
+ *       arriving on it is refused ({@code ClosedConnections}). Rejected: a Grizzly add-on in the HTTP listener,
+ *       which would see the raw bytes but is Payara-only and outside the WAR; refusing every chunked request,
+ *       which would end chunked uploads through the gateway. Cost on the session path: one {@code isEmpty()},
+ *       a few header lookups ({@code docs/performance.md} has the figures).</li>
  * </ul>
  */
 package dev.latchkey.platform;
