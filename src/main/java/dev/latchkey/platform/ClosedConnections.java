@@ -3,6 +3,7 @@ package dev.latchkey.platform;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Connections Latchkey has answered with {@code Connection: close}, by the client's address and port, so that
@@ -23,10 +24,20 @@ final class ClosedConnections {
 
     /** address:port to the time (nanos) the entry was made. */
     private final ConcurrentHashMap<String, Long> closed = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
+
+    ClosedConnections() {
+        this(System::nanoTime);
+    }
+
+    /** @param nanoTime the clock, in nanoseconds ({@link System#nanoTime()} but in tests) */
+    ClosedConnections(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
 
     /** Remembers the request's connection as closed; called when the answer says {@code Connection: close}. */
     void close(HttpServletRequest request) {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         closed.put(key(request), now);
         if (closed.size() > 64) {
             closed.values().removeIf(made -> now - made > KEEP_NANOS);
@@ -39,7 +50,7 @@ final class ClosedConnections {
             return false;
         }
         Long made = closed.get(key(request));
-        return made != null && System.nanoTime() - made <= KEEP_NANOS;
+        return made != null && nanoTime.getAsLong() - made <= KEEP_NANOS;
     }
 
     private static String key(HttpServletRequest request) {
