@@ -16,14 +16,30 @@ final class Banner {
 
     static String text(List<String> args, UnaryOperator<String> settings, boolean clustered, Path workingFolder) {
         String port = value(args, "--port", "8080");
-        String url = settings.apply("LATCHKEY_DB_URL");
+        String url = settings.apply(ClusterSettings.DB_URL);
         String data = url == null || url.isBlank()
                 ? "data in " + workingFolder.resolve("data") + " (embedded H2, relative to the working folder)"
-                : "database " + url.replaceAll("//[^/@]*@", "//");
+                : "database " + withoutCredentials(url.strip());
         String members = settings.apply(ClusterSettings.MEMBERS);
         String cluster = !clustered ? "not clustered"
                 : members == null || members.isBlank() ? "clustered" : "clustered with " + members;
         return "Latchkey: HTTP on port " + port + " (all interfaces), " + data + ", " + cluster;
+    }
+
+    /**
+     * A JDBC URL as it may be printed: without its parameters, which may carry credentials (PostgreSQL's
+     * {@code ?user=..&password=..}, H2's {@code ;USER=..;PASSWORD=..}), and without a {@code user:password@} after
+     * {@code //}. What is left names the driver, the host and the database.
+     */
+    static String withoutCredentials(String url) {
+        int parameters = url.length();
+        for (char separator : new char[] {'?', ';'}) {
+            int at = url.indexOf(separator);
+            if (at >= 0 && at < parameters) {
+                parameters = at;
+            }
+        }
+        return url.substring(0, parameters).replaceFirst("//[^/]*@", "//");
     }
 
     private static String value(List<String> args, String flag, String fallback) {

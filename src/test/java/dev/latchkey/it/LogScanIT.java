@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs a full scenario against latchkey-micro.jar (REST and WebSocket, successes and failures, every kind of
  * credential, ambiguous and malformed input) with Latchkey's loggers at FINE, and then reads everything the server
  * wrote, its console and every file it created under its working folder: no JWT (by pattern, not only the tokens
- * the test knows), org key, admin key or client_key may appear in it.
+ * the test knows), org key, admin key, client_key or database password may appear in it. The database URL carries
+ * its credentials as parameters (PostgreSQL's {@code ?user=..&password=..}, H2's {@code ;USER=..;PASSWORD=..}).
  */
 class LogScanIT {
 
@@ -39,8 +40,23 @@ class LogScanIT {
                 "java.util.logging.ConsoleHandler.level=FINEST",
                 ".level=INFO",
                 "dev.latchkey.level=FINEST", ""));
+        String[] printedUrl = new String[1];
         String console = MicroJar.run(workDir, "scenario", MicroJar.freePort(), environment -> {
-            // the failsafe environment: database, org key, admin key, signing secret
+            // the failsafe environment (org key, admin key, signing secret), the database's credentials in its URL
+            String password;
+            if ("postgres".equals(System.getProperty("latchkey.it.database"))) {
+                password = environment.remove("LATCHKEY_DB_PASSWORD");
+                printedUrl[0] = environment.get("LATCHKEY_DB_URL");
+                environment.put("LATCHKEY_DB_URL", printedUrl[0] + "?user=" + environment.remove("LATCHKEY_DB_USER")
+                        + "&password=" + password + "&ApplicationName=latchkey-log-scan");
+            } else {
+                password = "h2-" + java.util.UUID.randomUUID();
+                environment.remove("LATCHKEY_DB_USER");
+                environment.remove("LATCHKEY_DB_PASSWORD");
+                printedUrl[0] = "jdbc:h2:file:" + workDir.resolve("database").resolve("latchkey");
+                environment.put("LATCHKEY_DB_URL", printedUrl[0] + ";USER=latchkey;PASSWORD=" + password);
+            }
+            secrets.add(password);
         }, List.of("--logproperties", logging.toString()), (api, base) -> {
             String client = Api.uniqueClient();
             String token = api.mintToken(client, 600);
@@ -118,6 +134,8 @@ class LogScanIT {
             }
         }
         String log = everything.toString();
+        assertTrue(log.contains(", database " + printedUrl[0] + ", "),
+                "the banner names the database without its credentials:\n" + console.lines().findFirst().orElse(""));
         assertTrue(log.contains("Minted token "), "Latchkey's FINE lines (a mint) are in the log");
 
         assertTrue(log.contains("Revoked token"), "the scenario's events are logged (by token_id)");
