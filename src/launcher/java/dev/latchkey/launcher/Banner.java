@@ -16,6 +16,8 @@ final class Banner {
 
     static String text(List<String> args, UnaryOperator<String> settings, boolean clustered, Path workingFolder) {
         String port = value(args, "--port", "8080");
+        String address = settings.apply(SettingsCheck.BIND_ADDRESS);
+        String listens = address == null || address.isBlank() ? "all interfaces" : address.strip() + " only";
         String url = settings.apply(ClusterSettings.DB_URL);
         String data = url == null || url.isBlank()
                 ? "data in " + workingFolder.resolve("data") + " (embedded H2, relative to the working folder)"
@@ -23,7 +25,7 @@ final class Banner {
         String members = settings.apply(ClusterSettings.MEMBERS);
         String cluster = !clustered ? "not clustered"
                 : members == null || members.isBlank() ? "clustered" : "clustered with " + members;
-        return "Latchkey: HTTP on port " + port + " (all interfaces), " + data + ", " + cluster;
+        return "Latchkey: HTTP on port " + port + " (" + listens + "), " + data + ", " + cluster;
     }
 
     /**

@@ -15,9 +15,10 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * Turns the LATCHKEY_CLUSTER_ variables and the user's command line into Payara Micro's arguments, or into the one
- * line that says why the node must not start. Pure: the caller supplies the variables, the command line and the test
- * for "is this an address of this machine", so every rule is unit tested without starting anything.
+ * Turns the LATCHKEY_CLUSTER_ variables, LATCHKEY_BIND_ADDRESS and the user's command line into Payara Micro's
+ * arguments, or into the one line that says why the node must not start. Pure: the caller supplies the variables,
+ * the command line and the test for "is this an address of this machine", so every rule is unit tested without
+ * starting anything.
  */
 public final class ClusterSettings {
 
@@ -33,12 +34,28 @@ public final class ClusterSettings {
     /** The pre-boot command that makes a taken cluster port an error instead of a silent move to the next port. */
     public static final String NO_PORT_AUTO_INCREMENT = "set hazelcast-runtime-configuration.auto-increment-port=false";
 
+    /**
+     * Payara Micro has no flag for the HTTP listener's address; its two listeners (https-listener is enabled only by
+     * {@code --sslport}) take LATCHKEY_BIND_ADDRESS through these pre-boot commands, the address appended.
+     */
+    static final List<String> LISTENER_ADDRESS = List.of(
+            "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=",
+            "set configs.config.server-config.network-config.network-listeners.network-listener.https-listener.address=");
+
+    /**
+     * A node that joins no cluster runs without Hazelcast, so it opens no cluster port at all ({@code --nocluster}
+     * keeps an unclustered Hazelcast member listening on 6900 or the next free port, on every interface). Payara
+     * then gives the EJB timer service its "Dummy" store, which only persistent timers need; Latchkey's timers are
+     * all {@code persistent = false}.
+     */
+    static final String NO_HAZELCAST = "--nohazelcast";
+
     static final String NEEDS_POSTGRESQL = "LATCHKEY_CLUSTER_MEMBERS is set, so clustering needs PostgreSQL:"
             + " set LATCHKEY_DB_URL to a jdbc:postgresql: URL";
 
     /** Payara Micro's own clustering flags (lower case; Payara reads its options case-insensitively). */
     private static final List<String> PAYARA_CLUSTER_FLAGS = List.of("--clustermode", "--clustername", "--interfaces",
-            "--hzpublicaddress", "--startport", "--nocluster", "--hzconfigfile");
+            "--hzpublicaddress", "--startport", "--nocluster", NO_HAZELCAST, "--hzconfigfile");
     /** The flags with which the user configures Payara's clustering without Latchkey's variables. */
     private static final List<String> PAYARA_CLUSTERING = List.of("--clustermode", "--hzconfigfile");
     private static final String PRE_BOOT_FILE = "--prebootcommandfile";
@@ -72,9 +89,10 @@ public final class ClusterSettings {
         private final String userPreBootFile;
         private final int port;
         private final String bindAddress;
+        private final String httpAddress;
 
         Plan(List<String> userArguments, List<String> clusterArguments, boolean clustered, boolean userClustering,
-                String userPreBootFile, int port, String bindAddress) {
+                String userPreBootFile, int port, String bindAddress, String httpAddress) {
             this.userArguments = List.copyOf(userArguments);
             this.clusterArguments = List.copyOf(clusterArguments);
             this.clustered = clustered;
@@ -82,6 +100,7 @@ public final class ClusterSettings {
             this.userPreBootFile = userPreBootFile;
             this.port = port;
             this.bindAddress = bindAddress;
+            this.httpAddress = httpAddress;
         }
 
         /** True when LATCHKEY_CLUSTER_MEMBERS makes this node a cluster member. */
@@ -112,14 +131,27 @@ public final class ClusterSettings {
             return Optional.ofNullable(userPreBootFile);
         }
 
+        /** LATCHKEY_BIND_ADDRESS, if set: the one address the HTTP listener binds. */
+        public Optional<String> httpAddress() {
+            return Optional.ofNullable(httpAddress);
+        }
+
         /** The pre-boot commands Latchkey adds; the file holding them is passed as {@code --prebootcommandfile}. */
         public List<String> preBootCommands() {
-            return clustered ? List.of(NO_PORT_AUTO_INCREMENT) : List.of();
+            List<String> commands = new ArrayList<>();
+            if (clustered) {
+                commands.add(NO_PORT_AUTO_INCREMENT);
+            }
+            if (httpAddress != null) {
+                LISTENER_ADDRESS.forEach(command -> commands.add(command + httpAddress));
+            }
+            return List.copyOf(commands);
         }
 
         /**
          * Payara Micro's arguments: the user's (less a {@code --prebootcommandfile}, merged into {@code preBootFile})
-         * and the cluster flags. {@code preBootFile} is only used when {@link #preBootCommands()} is not empty.
+         * and the cluster flags. {@code preBootFile} is only used when {@link #preBootCommands()} is not empty;
+         * otherwise the user's own file, if any, is passed on as it was given.
          */
         public List<String> arguments(Path preBootFile) {
             List<String> arguments = new ArrayList<>(userArguments);
@@ -127,6 +159,9 @@ public final class ClusterSettings {
             if (!preBootCommands().isEmpty()) {
                 arguments.add(PRE_BOOT_FILE);
                 arguments.add(preBootFile.toString());
+            } else if (userPreBootFile != null) {
+                arguments.add(PRE_BOOT_FILE);
+                arguments.add(userPreBootFile);
             }
             return arguments;
         }
@@ -144,11 +179,14 @@ public final class ClusterSettings {
         int port = port(setting.apply(PORT));
         String name = name(setting.apply(NAME));
         InetAddress bind = bindAddress(setting.apply(INTERFACE), isLocalAddress);
+        String httpAddress = SettingsCheck.bindAddress(setting.apply(SettingsCheck.BIND_ADDRESS), isLocalAddress)
+                .orElse(null);
         Optional<String> userClusterFlag = args.stream()
                 .filter(arg -> PAYARA_CLUSTER_FLAGS.contains(flagName(arg)))
                 .findFirst();
 
         if (members == null || members.isBlank()) {
+            UserArguments user = UserArguments.of(args);
             boolean userClustering = args.stream().anyMatch(arg -> PAYARA_CLUSTERING.contains(flagName(arg)));
             if (userClustering && !postgres(setting.apply(DB_URL))) {
                 throw new Refusal(flagName(userClusterFlagOf(args)) + " asks Payara Micro to cluster, and clustering"
@@ -163,9 +201,13 @@ public final class ClusterSettings {
                     }
                 }
             }
-            boolean noClusterGiven = args.stream().anyMatch(arg -> "--nocluster".equals(flagName(arg)));
-            List<String> clusterArguments = userClustering || noClusterGiven ? List.of() : List.of("--nocluster");
-            return new Plan(args, clusterArguments, false, userClustering, null, port, null);
+            // a user's own --nocluster or --noHazelcast is kept, alone (Payara ignores --noHazelcast next to
+            // --nocluster); with --nocluster, Hazelcast runs and joins nothing
+            boolean userChoseGrid = args.stream().map(ClusterSettings::flagName)
+                    .anyMatch(flag -> "--nocluster".equals(flag) || NO_HAZELCAST.equals(flag));
+            List<String> clusterArguments = userClustering || userChoseGrid ? List.of() : List.of(NO_HAZELCAST);
+            return new Plan(user.arguments(), clusterArguments, false, userClustering, user.preBootFile(), port, null,
+                    httpAddress);
         }
 
         List<String> addresses = members(members);
@@ -173,20 +215,9 @@ public final class ClusterSettings {
             throw new Refusal(MEMBERS + " is set and the command line also has " + flagName(userClusterFlag.get())
                     + ": configure clustering in one place only");
         }
+        UserArguments user = UserArguments.of(args);
         if (!postgres(setting.apply(DB_URL))) {
             throw new Refusal(NEEDS_POSTGRESQL);
-        }
-        List<String> userArguments = new ArrayList<>();
-        String userPreBootFile = null;
-        for (int i = 0; i < args.size(); i++) {
-            if (PRE_BOOT_FILE.equals(flagName(args.get(i))) && i + 1 < args.size()) {
-                if (userPreBootFile != null) {
-                    throw new Refusal("the command line has --prebootcommandfile twice");
-                }
-                userPreBootFile = args.get(++i);
-            } else {
-                userArguments.add(args.get(i));
-            }
         }
         List<String> clusterArguments = new ArrayList<>(List.of(
                 "--clustermode", "tcpip:" + String.join(",", addresses),
@@ -196,8 +227,28 @@ public final class ClusterSettings {
             clusterArguments.addAll(List.of("--interfaces", bind.getHostAddress(),
                     "--hzPublicAddress", bind.getHostAddress()));
         }
-        return new Plan(userArguments, clusterArguments, true, false, userPreBootFile, port,
-                bind == null ? null : bind.getHostAddress());
+        return new Plan(user.arguments(), clusterArguments, true, false, user.preBootFile(), port,
+                bind == null ? null : bind.getHostAddress(), httpAddress);
+    }
+
+    /** The user's command line less its {@code --prebootcommandfile}, and that file (null if none). */
+    private record UserArguments(List<String> arguments, String preBootFile) {
+
+        static UserArguments of(List<String> args) throws Refusal {
+            List<String> arguments = new ArrayList<>();
+            String preBootFile = null;
+            for (int i = 0; i < args.size(); i++) {
+                if (PRE_BOOT_FILE.equals(flagName(args.get(i))) && i + 1 < args.size()) {
+                    if (preBootFile != null) {
+                        throw new Refusal("the command line has --prebootcommandfile twice");
+                    }
+                    preBootFile = args.get(++i);
+                } else {
+                    arguments.add(args.get(i));
+                }
+            }
+            return new UserArguments(arguments, preBootFile);
+        }
     }
 
     private static String userClusterFlagOf(List<String> args) {
@@ -331,6 +382,11 @@ public final class ClusterSettings {
         } catch (UnknownHostException | IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** The address, when {@code text} is an IPv4 literal (parsed without any name lookup); else null. */
+    static InetAddress ipv4(String text) {
+        return IPV4.matcher(text).matches() ? literal(text) : null;
     }
 
     /** An address already checked to be an IPv4 literal: parsed without any name lookup. */

@@ -15,9 +15,9 @@ import java.util.List;
 
 /**
  * The Main-Class of latchkey-micro.jar: checks the application's LATCHKEY_ settings ({@link SettingsCheck}), decides
- * the clustering from the LATCHKEY_CLUSTER_ variables (a system
- * property of the same name wins over the environment), then boots Payara Micro with the user's arguments and the
- * cluster flags. A setting that can't be honoured stops the start before Payara boots: one line on stderr, exit 2.
+ * the clustering from the LATCHKEY_CLUSTER_ variables and the HTTP listener's address from LATCHKEY_BIND_ADDRESS (a
+ * system property of the same name wins over the environment), then boots Payara Micro with the user's arguments and
+ * the flags and pre-boot commands these ask for. A setting that can't be honoured stops the start before Payara boots: one line on stderr, exit 2.
  */
 public final class Launcher {
 
@@ -39,7 +39,7 @@ public final class Launcher {
         asyncPoolOfThreads();
         List<String> arguments;
         try {
-            SettingsCheck.check(Launcher::setting);
+            SettingsCheck.check(Launcher::setting, Launcher::isLocal);
             ClusterSettings.Plan plan = ClusterSettings.plan(List.of(args), Launcher::setting, Launcher::isLocal);
             if (plan.clustered()) {
                 checkPortFree(plan);
@@ -155,7 +155,7 @@ public final class Launcher {
             Files.write(file, lines, StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {
-            throw new ClusterSettings.Refusal("cannot write the cluster's pre-boot commands to a temporary file: "
+            throw new ClusterSettings.Refusal("cannot write Latchkey's pre-boot commands to a temporary file: "
                     + e.getClass().getSimpleName());
         }
     }

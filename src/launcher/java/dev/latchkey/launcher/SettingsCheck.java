@@ -1,9 +1,12 @@
 package dev.latchkey.launcher;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -20,6 +23,7 @@ final class SettingsCheck {
     static final String RETENTION = "LATCHKEY_RETENTION_DAYS";
     static final String JWT_SECRET = "LATCHKEY_JWT_SECRET";
     static final String ALLOWED_ORIGINS = "LATCHKEY_ALLOWED_ORIGINS";
+    static final String BIND_ADDRESS = "LATCHKEY_BIND_ADDRESS";
 
     /** Ten years: the longest token, or warning, that still leaves expiry times far from any overflow. */
     static final long TEN_YEARS_SECS = 315_360_000L;
@@ -33,13 +37,37 @@ final class SettingsCheck {
     private SettingsCheck() {
     }
 
-    static void check(UnaryOperator<String> settings) throws ClusterSettings.Refusal {
+    /** @param isLocalAddress whether an address belongs to this machine */
+    static void check(UnaryOperator<String> settings, Predicate<InetAddress> isLocalAddress)
+            throws ClusterSettings.Refusal {
         range(settings, MAX_DURATION, 1, TEN_YEARS_SECS);
         range(settings, EXPIRY_WARNING, 0, TEN_YEARS_SECS);
         range(settings, RETENTION, 0, HUNDRED_YEARS_DAYS);
         secret(settings.apply(JWT_SECRET));
         databaseUrl(settings.apply(ClusterSettings.DB_URL));
         origins(settings.apply(ALLOWED_ORIGINS));
+        bindAddress(settings.apply(BIND_ADDRESS), isLocalAddress);
+    }
+
+    /**
+     * LATCHKEY_BIND_ADDRESS, the one address the HTTP port listens on: an IPv4 literal of this machine
+     * ({@code 0.0.0.0} is every interface, as when it is unset). Empty when unset or blank.
+     */
+    static Optional<String> bindAddress(String value, Predicate<InetAddress> isLocalAddress)
+            throws ClusterSettings.Refusal {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        String text = value.strip();
+        InetAddress address = ClusterSettings.ipv4(text);
+        if (address == null) {
+            throw new ClusterSettings.Refusal(BIND_ADDRESS + ": " + ClusterSettings.quoted(value)
+                    + " is not an IPv4 address such as 127.0.0.1");
+        }
+        if (!address.isAnyLocalAddress() && !isLocalAddress.test(address)) {
+            throw new ClusterSettings.Refusal(BIND_ADDRESS + ": " + text + " is not an address of this machine");
+        }
+        return Optional.of(address.getHostAddress());
     }
 
     private static void range(UnaryOperator<String> settings, String name, long min, long max)

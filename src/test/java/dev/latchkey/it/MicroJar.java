@@ -24,6 +24,11 @@ final class MicroJar {
         void use(Api api, URL base) throws Exception;
     }
 
+    /** A session that also sees the server's process (its listening sockets, say). */
+    interface ProcessSession {
+        void use(Api api, URL base, ProcessHandle process) throws Exception;
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -42,6 +47,12 @@ final class MicroJar {
     /** As {@link #run(Path, String, int, Consumer, Session)}, with further command line arguments for the jar. */
     static String run(Path workDir, String name, int port, Consumer<Map<String, String>> environment,
             List<String> args, Session session) throws Exception {
+        return run(workDir, name, port, environment, args, (ProcessSession) (api, base, process) -> session.use(api, base));
+    }
+
+    /** As {@link #run(Path, String, int, Consumer, List, Session)}, the session given the server's process too. */
+    static String run(Path workDir, String name, int port, Consumer<Map<String, String>> environment,
+            List<String> args, ProcessSession session) throws Exception {
         Path log = workDir.resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -59,7 +70,7 @@ final class MicroJar {
             awaitListening(port, process, log);
             URL base = new URL("http://localhost:" + port + "/");
             try {
-                session.use(new Api(base), base);
+                session.use(new Api(base), base, process.toHandle());
             } catch (Exception | AssertionError e) {
                 throw new AssertionError(name + " failed; the server printed:\n" + Files.readString(log), e);
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -84,6 +85,26 @@ class MicroJarIT {
             assertEquals(200, api.get("api/v1/client_api", bearer(rotated[1])).status());
             assertEquals(rotated[0], ForgedTokens.kid(mint(api, orgKey[0])), "the rotated key still signs");
         });
+    }
+
+    /**
+     * LATCHKEY_BIND_ADDRESS=127.0.0.1 and no LATCHKEY_CLUSTER_MEMBERS: the process listens on 127.0.0.1 at the HTTP
+     * port and on no other TCP port (no data grid port: the node runs without Hazelcast), as read from /proc for the
+     * process's own pid, like {@code ss -ltnp}.
+     */
+    @Test
+    void aNodeBoundToLoopbackAndUnclusteredListensOnItsHttpAddressAlone() throws Exception {
+        int port = MicroJar.freePort();
+        String log = MicroJar.run(workDir, "bound", port, environment -> {
+            environment.keySet().removeIf(name -> name.startsWith("LATCHKEY_CLUSTER_"));
+            environment.put("LATCHKEY_BIND_ADDRESS", "127.0.0.1");
+        }, List.of(), (api, base, process) -> {
+            api.get("api/v1/client_api", null).assertError(401, "Authorization header is missing");
+            assertEquals(List.of(new InetSocketAddress("127.0.0.1", port)), ListeningSockets.of(process.pid()),
+                    "the only listening TCP socket of the process");
+        });
+        assertTrue(log.contains("Latchkey: HTTP on port " + port + " (127.0.0.1 only), "), log);
+        assertTrue(log.contains(", not clustered"), log);
     }
 
     private String readLog(String name) {

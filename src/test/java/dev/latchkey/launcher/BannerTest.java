@@ -36,4 +36,13 @@ class BannerTest {
                 + " to the working folder), not clustered",
                 Banner.text(List.of("--port", "9090"), name -> null, false, FOLDER));
     }
+
+    @Test
+    void theBindAddressIsNamed() {
+        assertEquals("Latchkey: HTTP on port 8080 (127.0.0.1 only), database jdbc:postgresql://db/latchkey,"
+                + " clustered with db-a:5900,db-b:5900",
+                Banner.text(List.of("--port=8080"), Map.of("LATCHKEY_BIND_ADDRESS", "127.0.0.1",
+                        "LATCHKEY_DB_URL", "jdbc:postgresql://db/latchkey",
+                        "LATCHKEY_CLUSTER_MEMBERS", "db-a:5900,db-b:5900")::get, true, FOLDER));
+    }
 }

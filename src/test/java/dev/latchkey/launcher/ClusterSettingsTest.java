@@ -24,13 +24,13 @@ class ClusterSettingsTest {
 
     private final Map<String, String> settings = new HashMap<>();
 
-    // --- without LATCHKEY_CLUSTER_MEMBERS: alone, never multicasting
+    // --- without LATCHKEY_CLUSTER_MEMBERS: alone, never multicasting, no cluster port
 
     @Test
-    void withoutMembersTheNodeJoinsNoCluster() throws Exception {
+    void withoutMembersTheNodeRunsWithoutHazelcast() throws Exception {
         ClusterSettings.Plan plan = plan("--port", "8081");
         assertFalse(plan.clustered());
-        assertEquals(List.of("--port", "8081", "--nocluster"), plan.arguments(PRE_BOOT));
+        assertEquals(List.of("--port", "8081", "--nohazelcast"), plan.arguments(PRE_BOOT));
         assertEquals(List.of(), plan.preBootCommands());
     }
 
@@ -38,18 +38,18 @@ class ClusterSettingsTest {
     @ValueSource(strings = {"", " ", "\t"})
     void blankMembersIsUnset(String members) throws Exception {
         settings.put("LATCHKEY_CLUSTER_MEMBERS", members);
-        assertEquals(List.of("--nocluster"), plan().arguments(PRE_BOOT));
+        assertEquals(List.of("--nohazelcast"), plan().arguments(PRE_BOOT));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--nocluster", "--noCluster", "--NOCLUSTER"})
-    void aNoClusterOfTheUserIsNotRepeated(String flag) throws Exception {
+    @ValueSource(strings = {"--nocluster", "--noCluster", "--NOCLUSTER", "--noHazelcast", "--nohazelcast"})
+    void theUsersOwnNoClusterOrNoHazelcastIsKeptAlone(String flag) throws Exception {
         assertEquals(List.of("--port", "9090", flag), plan("--port", "9090", flag).arguments(PRE_BOOT));
     }
 
     @Test
-    void otherPayaraClusterFlagsAloneStillGetNoCluster() throws Exception {
-        assertEquals(List.of("--startport", "6000", "--clustername", "x", "--nocluster"),
+    void otherPayaraClusterFlagsAloneStillGetNoHazelcast() throws Exception {
+        assertEquals(List.of("--startport", "6000", "--clustername", "x", "--nohazelcast"),
                 plan("--startport", "6000", "--clustername", "x").arguments(PRE_BOOT));
     }
 
@@ -97,13 +97,62 @@ class ClusterSettingsTest {
     void withoutMembersTheOtherVariablesChangeNothing() throws Exception {
         settings.putAll(Map.of("LATCHKEY_CLUSTER_PORT", "6000", "LATCHKEY_CLUSTER_NAME", "prod",
                 "LATCHKEY_CLUSTER_INTERFACE", "10.0.0.5"));
-        assertEquals(List.of("--port", "8080", "--nocluster"), plan("--port", "8080").arguments(PRE_BOOT));
+        assertEquals(List.of("--port", "8080", "--nohazelcast"), plan("--port", "8080").arguments(PRE_BOOT));
     }
 
     @Test
     void otherSettingsAreCheckedEvenWithoutMembers() {
         settings.put("LATCHKEY_CLUSTER_PORT", "59o1");
         assertRefused("LATCHKEY_CLUSTER_PORT: \"59o1\" is not a port number from 1 to 65535");
+    }
+
+    @Test
+    void theUsersPreBootFileIsPassedOnAlone() throws Exception {
+        ClusterSettings.Plan plan = plan("--prebootcommandfile", "mine.asadmin", "--port", "8082");
+        assertEquals(List.of(), plan.preBootCommands());
+        assertEquals(List.of("--port", "8082", "--nohazelcast", "--prebootcommandfile", "mine.asadmin"),
+                plan.arguments(PRE_BOOT));
+    }
+
+    // --- LATCHKEY_BIND_ADDRESS: the HTTP listener's one address, through pre-boot commands
+
+    @Test
+    void theBindAddressBindsBothHttpListeners() throws Exception {
+        settings.put("LATCHKEY_BIND_ADDRESS", "127.0.0.1");
+        ClusterSettings.Plan plan = plan("--port", "8081");
+        assertEquals("127.0.0.1", plan.httpAddress().orElseThrow());
+        assertEquals(List.of(
+                "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1",
+                "set configs.config.server-config.network-config.network-listeners.network-listener.https-listener.address=127.0.0.1"),
+                plan.preBootCommands());
+        assertEquals(List.of("--port", "8081", "--nohazelcast", "--prebootcommandfile", "/tmp/pre-boot.asadmin"),
+                plan.arguments(PRE_BOOT));
+    }
+
+    @Test
+    void theBindAddressJoinsTheClustersPreBootCommandsAndTheUsersFile() throws Exception {
+        settings.putAll(Map.of("LATCHKEY_CLUSTER_MEMBERS", THREE, "LATCHKEY_DB_URL", POSTGRES,
+                "LATCHKEY_BIND_ADDRESS", " 10.0.0.5 "));
+        ClusterSettings.Plan plan = plan("--prebootcommandfile", "mine.asadmin");
+        assertEquals(List.of(PRE_BOOT_LINE,
+                "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=10.0.0.5",
+                "set configs.config.server-config.network-config.network-listeners.network-listener.https-listener.address=10.0.0.5"),
+                plan.preBootCommands());
+        assertEquals("mine.asadmin", plan.userPreBootFile().orElseThrow());
+        assertEquals("/tmp/pre-boot.asadmin", plan.arguments(PRE_BOOT).get(plan.arguments(PRE_BOOT).size() - 1));
+    }
+
+    @Test
+    void withoutABindAddressNoListenerIsTouched() throws Exception {
+        settings.put("LATCHKEY_BIND_ADDRESS", " ");
+        assertTrue(plan().httpAddress().isEmpty());
+        assertEquals(List.of(), plan().preBootCommands());
+    }
+
+    @Test
+    void aBindAddressOfAnotherMachineIsRefused() {
+        settings.put("LATCHKEY_BIND_ADDRESS", "10.0.0.6");
+        assertRefused("LATCHKEY_BIND_ADDRESS: 10.0.0.6 is not an address of this machine", "--port", "8080");
     }
 
     // --- with LATCHKEY_CLUSTER_MEMBERS: the exact Payara arguments
@@ -279,6 +328,7 @@ class ClusterSettingsTest {
     @ParameterizedTest
     @CsvSource({"--clustermode,--clustermode", "--clusterName,--clustername", "--interfaces,--interfaces",
             "--hzPublicAddress,--hzpublicaddress", "--startport,--startport", "--noCluster,--nocluster",
+            "--noHazelcast,--nohazelcast",
             "--hzconfigfile,--hzconfigfile"})
     void payaraClusterFlagsWithMembersAreAmbiguous(String flag, String named) {
         settings.putAll(Map.of("LATCHKEY_CLUSTER_MEMBERS", THREE, "LATCHKEY_DB_URL", POSTGRES));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.net.InetAddress;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,18 +21,24 @@ class SettingsCheckTest {
 
     private final Map<String, String> settings = new HashMap<>();
 
+    /** A machine whose only addresses are the loopback ones. */
+    private void check() throws ClusterSettings.Refusal {
+        SettingsCheck.check(settings::get, InetAddress::isLoopbackAddress);
+    }
+
     private String refusal() {
-        return assertThrows(ClusterSettings.Refusal.class, () -> SettingsCheck.check(settings::get)).getMessage();
+        return assertThrows(ClusterSettings.Refusal.class, this::check).getMessage();
     }
 
     @Test
     void unsetAndBlankSettingsTakeTheirDefaults() {
-        assertDoesNotThrow(() -> SettingsCheck.check(settings::get));
+        assertDoesNotThrow(this::check);
         for (String name : new String[] {"LATCHKEY_MAX_DURATION_SECS", "LATCHKEY_WS_EXPIRY_WARNING_SECS",
-                "LATCHKEY_RETENTION_DAYS", "LATCHKEY_JWT_SECRET", "LATCHKEY_DB_URL", "LATCHKEY_ALLOWED_ORIGINS"}) {
+                "LATCHKEY_RETENTION_DAYS", "LATCHKEY_JWT_SECRET", "LATCHKEY_DB_URL", "LATCHKEY_ALLOWED_ORIGINS",
+                "LATCHKEY_BIND_ADDRESS"}) {
             settings.put(name, " ");
         }
-        assertDoesNotThrow(() -> SettingsCheck.check(settings::get));
+        assertDoesNotThrow(this::check);
     }
 
     @Test
@@ -42,9 +49,10 @@ class SettingsCheckTest {
         settings.put("LATCHKEY_JWT_SECRET", KEY_32 + "," + KEY_32 + "=");
         settings.put("LATCHKEY_DB_URL", "jdbc:postgresql://db:5432/latchkey");
         settings.put("LATCHKEY_ALLOWED_ORIGINS", "https://app.example, http://localhost:8080,http://[::1]:3000");
-        assertDoesNotThrow(() -> SettingsCheck.check(settings::get));
+        settings.put("LATCHKEY_BIND_ADDRESS", "127.0.0.1");
+        assertDoesNotThrow(this::check);
         settings.put("LATCHKEY_DB_URL", "jdbc:h2:file:./data/latchkey");
-        assertDoesNotThrow(() -> SettingsCheck.check(settings::get));
+        assertDoesNotThrow(this::check);
     }
 
     @ParameterizedTest
@@ -106,5 +114,25 @@ class SettingsCheckTest {
         settings.put("LATCHKEY_ALLOWED_ORIGINS", "https://ok.example," + origin);
         assertEquals("LATCHKEY_ALLOWED_ORIGINS: \"" + origin
                 + "\" is not an origin (write scheme://host or scheme://host:port, lower case, no path)", refusal());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", " 127.0.0.2 ", "0.0.0.0"})
+    void theBindAddressIsAnAddressOfThisMachineOrEveryInterface(String value) {
+        settings.put("LATCHKEY_BIND_ADDRESS", value);
+        assertDoesNotThrow(this::check);
+    }
+
+    @Test
+    void aBindAddressOfAnotherMachineIsRefused() {
+        settings.put("LATCHKEY_BIND_ADDRESS", "192.0.2.77");
+        assertEquals("LATCHKEY_BIND_ADDRESS: 192.0.2.77 is not an address of this machine", refusal());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "::1", "127.0.0.256", "127.0.0.1:8080", "10.0.0"})
+    void aBindAddressThatIsNoIpv4LiteralIsRefused(String value) {
+        settings.put("LATCHKEY_BIND_ADDRESS", value);
+        assertEquals("LATCHKEY_BIND_ADDRESS: \"" + value + "\" is not an IPv4 address such as 127.0.0.1", refusal());
     }
 }
