@@ -41,25 +41,16 @@
  *
  * <p>Closing sockets:
  * <ul>
- *   <li>D7: the server's 4401 closes end a socket only on its own read thread, where the client's answer to the
- *       close frame cannot arrive meanwhile: a ping first, and the close frame when the pong is read
- *       ({@code LiveConnection.closeAfterPong}); a client that has not answered the ping after 50 ms gets the close
- *       frame alone, from the timer, without the socket being ended ({@code CloseFrame}), and Tyrus ends the socket
- *       when it reads the client's answer, on the read thread (the timer closes it after 5 s more when no answer
- *       comes either). Why: Payara Micro 6 ends a server-closed socket on the closing thread and reads the client's
- *       answer to the close frame on another; an answer that arrives meanwhile made the container finish the
- *       socket's request objects twice, after which two requests of other clients shared them (answers without a
- *       status line, HTTP bytes in WebSocket frames; {@code WebSocketCloseRaceIT}, {@code docs/websocket.md}).
- *       Grizzly does not read a socket's next bytes before the current read returns, so an answer read after the
- *       pong's handler has closed finds the socket ended. With a client that never answers pings and answers the
- *       close frame at once, 600 revocation closes under load left 12 {@code GRIZZLY0013} warnings (29
- *       {@code NullPointerException} lines) when the timer sent the frame and ended the socket, and none with the
- *       frame sent alone ({@code NoPongCloseIT}). Cost: one round trip before the close frame; one reflective call
- *       into Tyrus ({@code TyrusWebSocket.sendRawFrame}: the standard API cannot send a close frame without ending
- *       the socket; elsewhere the timer closes as before). Rejected, each tried and measured without effect:
- *       mending Grizzly's {@code Response.resume()}, ending Tyrus's read loop on close, holding closes until the
- *       container had left the handshake request. Not taken: ending the socket without a close frame, since every
- *       end through Tyrus or the servlet connection sends one first (read in Tyrus 2.1.5, not tried).</li>
+ *   <li>D7: the server's 4401 closes are sent from the socket's own read thread: a ping first, the close frame when
+ *       the pong is read ({@code LiveConnection.closeAfterPong}), or from the timer after 50 ms without one. Why:
+ *       Payara Micro 6 ends a server-closed socket on the closing thread and reads the client's answer to the close
+ *       frame on another; an answer that arrives meanwhile made the container finish the socket's request objects
+ *       twice, after which two requests of other clients shared them (answers without a status line, HTTP bytes in
+ *       WebSocket frames; {@code WebSocketCloseRaceIT}, {@code docs/websocket.md}). Grizzly does not read a
+ *       socket's next bytes before the current read returns, so an answer read after the pong's handler has
+ *       closed finds the socket ended. Cost: one round trip before the close frame. Rejected, each tried and
+ *       measured without effect: mending Grizzly's {@code Response.resume()}, ending Tyrus's read loop on close,
+ *       holding closes until the container had left the handshake request.</li>
  * </ul>
  */
 package dev.latchkey.access;
