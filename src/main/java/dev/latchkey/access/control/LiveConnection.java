@@ -40,12 +40,6 @@ public final class LiveConnection {
      */
     public static final long PONG_WAIT_MILLIS = 50;
 
-    /**
-     * How long a close frame sent without a pong waits for the client's answer before the socket is closed anyway,
-     * in milliseconds (decision D7): only a client that answers neither a ping nor a close frame waits that long.
-     */
-    public static final long ANSWER_WAIT_MILLIS = 5_000;
-
     /** The payload of the ping that asks for the pong a close waits for. */
     static final byte[] CLOSE_PING = "latchkey-close".getBytes(StandardCharsets.US_ASCII);
 
@@ -132,11 +126,9 @@ public final class LiveConnection {
 
     /**
      * Closes the socket from the thread that reads it (decision D7): sends a ping and closes when the client's
-     * pong arrives ({@link #ponged()}, called by the endpoint on the socket's read thread). When none has arrived
-     * after {@code waitMillis}, the close frame is sent from {@code scheduler} without ending the socket
-     * ({@link CloseFrame}): Tyrus ends it when it reads the client's answer, on the read thread, and the scheduler
-     * closes it after {@link #ANSWER_WAIT_MILLIS} more if no answer came. Closes at once when the ping cannot be
-     * sent or the scheduler is shut down.
+     * pong arrives ({@link #ponged()}, called by the endpoint on the socket's read thread), or from
+     * {@code scheduler} after {@code waitMillis} when none has. Closes at once when the ping cannot be sent or the
+     * scheduler is shut down.
      *
      * @param sent runs once the close frame has been handed to the socket
      */
@@ -146,7 +138,7 @@ public final class LiveConnection {
             pendingClose = new PendingClose(code, reason, sent);
         }
         try {
-            scheduler.schedule(() -> pongOverdue(scheduler), waitMillis, TimeUnit.MILLISECONDS);
+            scheduler.schedule(this::ponged, waitMillis, TimeUnit.MILLISECONDS);
             session.getAsyncRemote().sendPing(ByteBuffer.wrap(CLOSE_PING));
         } catch (IOException | IllegalStateException | IllegalArgumentException | RejectedExecutionException e) {
             LOG.log(Level.FINE, "No ping before closing a live connection: {0}", e.getClass().getName());
@@ -154,42 +146,17 @@ public final class LiveConnection {
         }
     }
 
-    /** The client's pong arrived: sends the close this connection waits for, if any, and ends the socket. */
+    /** The client's pong arrived, or the wait for it is over: sends the close this connection waits for, if any. */
     void ponged() {
-        PendingClose close = takePendingClose();
+        PendingClose close;
+        synchronized (this) {
+            close = pendingClose;
+            pendingClose = null;
+        }
         if (close != null) {
             close(close.code(), close.reason());
             close.sent().run();
         }
-    }
-
-    /**
-     * No pong came in time: sends the close frame alone, so that the socket ends when the client's answer is read
-     * (decision D7), and closes it from the scheduler if that answer does not come either. Where a frame cannot be
-     * sent alone, closes as {@link #ponged()} does.
-     */
-    void pongOverdue(ScheduledExecutorService scheduler) {
-        PendingClose close = takePendingClose();
-        if (close == null) {
-            return;
-        }
-        if (!session.isOpen() || !CloseFrame.send(session, close.code(), close.reason())) {
-            close(close.code(), close.reason());
-            close.sent().run();
-            return;
-        }
-        close.sent().run();
-        try {
-            scheduler.schedule(() -> close(close.code(), close.reason()), ANSWER_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            close(close.code(), close.reason()); // shutting down
-        }
-    }
-
-    private synchronized PendingClose takePendingClose() {
-        PendingClose close = pendingClose;
-        pendingClose = null;
-        return close;
     }
 
     /** Sends the close frame at once; a socket that is already closed is left alone. */
