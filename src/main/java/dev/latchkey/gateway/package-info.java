@@ -12,6 +12,16 @@
  *       stay allowed because the documented proxy configurations replace them.</li>
  *   <li>G2: the query is the servlet's query string (the bytes as sent), not Jersey's, which re-encodes
  *       {@code /} and {@code ?}; only characters a {@code java.net.URI} cannot hold are percent-encoded.</li>
+ *   <li>G3: the upstream proxy is a plain servlet ({@code boundary.UpstreamRelay}) with non-blocking output
+ *       ({@code WriteListener}), reached from the edge filter by its name in {@code web.xml}, not a JAX-RS
+ *       resource. Why: a proxied request through Jersey ({@code AsyncResponse}, {@code ChunkedOutput}, its
+ *       request scope, resource matching and filters) cost more CPU than the upstream call itself, and
+ *       {@code ChunkedOutput} is Jersey's own, so WildFly answered 500. The servlet has no URL mapping of its own
+ *       because {@code /api/v1/client_api/*} would also take {@code /api/v1/client_api}, the session, which stays
+ *       JAX-RS. It repeats what the JAX-RS filters did for these paths: CORS (preflight, {@code Vary},
+ *       {@code Access-Control-Allow-Origin}), the token check with the one validator and its counters,
+ *       {@code no-store} unless the upstream chose a {@code Cache-Control}, JSON errors. The HTTP client stays
+ *       the JDK's (see {@code docs/performance.md} for the figures).</li>
  * </ul>
  */
 package dev.latchkey.gateway;

@@ -14,7 +14,8 @@ import org.eclipse.microprofile.metrics.Counter;
 /**
  * The one servlet filter of Latchkey's own that every request passes, first (declared in {@code web.xml}, so it
  * wraps every filter mapped by annotation, and sees the answers they give themselves, such as a refused WebSocket
- * handshake). Four jobs, in one filter because each servlet filter costs every request the container's
+ * handshake). It hands the upstream proxy's requests ({@link #isProxied}) to the gateway's relay servlet by name,
+ * so that they skip JAX-RS (decision G3 of the {@code gateway} package). Four jobs, in one filter because each servlet filter costs every request the container's
  * bookkeeping around it (decision D6 in the {@code access} package):
  * <ul>
  *   <li><b>Unambiguous requests</b>: a request whose framing, {@code Host} or target two HTTP readers could read
@@ -38,6 +39,11 @@ public class EdgeFilter extends HttpFilter {
     /** The console's policy: nothing but this origin's own files and API, never inline code, never in a frame. */
     public static final String CONSOLE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    /** The servlet that relays proxied requests, by its name in {@code web.xml} (the gateway's upstream relay). */
+    static final String PROXY = "upstream-relay";
+    private static final String API = "/api/v1";
+    private static final String CLIENT_ROOT = "client_api/";
 
     @Inject
     Lifecycle lifecycle;
@@ -92,7 +98,11 @@ public class EdgeFilter extends HttpFilter {
                 // does): answered, but what follows its body on this connection is never read as a request
                 closeAfter(request, response);
             }
-            chain.doFilter(request, response);
+            if (isProxied(request)) {
+                request.getServletContext().getNamedDispatcher(PROXY).forward(request, response);
+            } else {
+                chain.doFilter(request, response);
+            }
         } finally {
             inFlight.decrement();
             if (accessLog != null) {
@@ -100,6 +110,34 @@ public class EdgeFilter extends HttpFilter {
                         request.getQueryString(), response.getStatus(), System.nanoTime() - start);
             }
         }
+    }
+
+    /**
+     * Whether the request is for the upstream proxy: a path below {@code /api/v1/client_api/} (the container's
+     * decoded path, without {@code ;} parameters), not {@code /api/v1/client_api} itself. Only the API's requests
+     * pay more than one comparison.
+     */
+    static boolean isProxied(HttpServletRequest request) {
+        if (!API.equals(request.getServletPath())) {
+            return false;
+        }
+        String path = request.getPathInfo();
+        if (path == null) {
+            return false;
+        }
+        int start = 0;
+        while (start < path.length() && path.charAt(start) == '/') {
+            start++;
+        }
+        if (!path.startsWith(CLIENT_ROOT, start)) {
+            return false;
+        }
+        for (int i = start + CLIENT_ROOT.length(); i < path.length(); i++) {
+            if (path.charAt(i) != '/') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void closeAfter(HttpServletRequest request, HttpServletResponse response) {

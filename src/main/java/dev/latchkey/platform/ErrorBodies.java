@@ -32,13 +32,13 @@ public final class ErrorBodies {
 
     /**
      * Writes the error as a servlet answer, for what runs outside JAX-RS (the handshake filter, the container's
-     * error page): the status, {@code application/json} in UTF-8 with its length, {@code no-store}, and
+     * error page, the upstream relay): the status, {@code application/json} (UTF-8, without a {@code charset}
+     * parameter, as JAX-RS answers it: RFC 8259 section 11 defines none) with its length, {@code no-store}, and
      * {@code WWW-Authenticate: Bearer} on a 401.
      */
     public static void write(HttpServletResponse response, int status, String detail) throws IOException {
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_JSON);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         if (status == 401) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");

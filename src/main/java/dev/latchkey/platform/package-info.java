@@ -20,9 +20,8 @@
  *   <li>D2: where WildFly lacks a MicroProfile API the feature degrades, at start, never per request: the WAR carries
  *       the MicroProfile Metrics interfaces (Payara loads its own first), {@code Meters} finds no
  *       {@code MetricRegistry} and every meter counts nothing, so there are no {@code latchkey_} series on WildFly.
- *       Payara-only too: the cluster (Payara's Hazelcast) and the upstream proxy's streaming (Jersey's
- *       {@code ChunkedOutput}). H2 is the server's own (WildFly: the {@code com.h2database.h2} module, named in
- *       {@code WEB-INF/jboss-deployment-structure.xml}); PostgreSQL's driver is inside the WAR. The JPA provider is
+ *       Payara-only too: the cluster (Payara's Hazelcast). H2 is the server's own (WildFly: the
+ *       {@code com.h2database.h2} module, named in {@code WEB-INF/jboss-deployment-structure.xml}); PostgreSQL's driver is inside the WAR. The JPA provider is
  *       the server's (EclipseLink on Payara, Hibernate on WildFly); {@code FailFastSession} applies to EclipseLink
  *       only.</li>
  *   <li>D3: ambiguous requests are refused in {@code EdgeFilter}, the first filter of every request, not in the

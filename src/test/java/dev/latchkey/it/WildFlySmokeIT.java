@@ -1,13 +1,21 @@
 package dev.latchkey.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import jakarta.json.JsonObject;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,7 +33,9 @@ import org.junit.jupiter.api.Test;
  * {@code target/latchkey.war} on WildFly 35, set up as {@code docs/operations.md} says: {@code standalone.xml}
  * prepared by {@code server-config/wildfly.cli}, the WAR dropped into {@code deployments/}, the database and the
  * first org key from the same {@code LATCHKEY_} environment variables as the jar. A token minted there works on
- * {@code /latchkey/api/v1/client_api} and is refused once revoked.
+ * {@code /latchkey/api/v1/client_api} and is refused once revoked. The upstream proxy relays there too (its relay is
+ * a plain servlet, decision G3 of the {@code gateway} package): a GET with the identity headers, a 1 MiB upload,
+ * and server-sent events, each event read before the next is sent.
  *
  * <p>The server is the unpacked {@code wildfly-dist} under {@code target/wildfly} (the build unpacks it from Maven
  * Central), run with a server folder of its own under {@code target/wildfly-it} on free loopback ports, on H2: it
@@ -71,8 +81,10 @@ class WildFlySmokeIT {
         environment.put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
         environment.put("LATCHKEY_DB_URL", "jdbc:h2:file:" + work.resolve("data/latchkey"));
         environment.put("LATCHKEY_ORG_API_KEY", Api.ORG_KEY);
+        TestUpstream upstream = new TestUpstream();
+        environment.put("LATCHKEY_UPSTREAM_URL", upstream.url() + "/base/");
         Process server = builder.start();
-        try {
+        try (upstream) {
             Api api = new Api(new URL("http://127.0.0.1:" + http + "/latchkey/"));
             awaitDeployed(api, server, base, log);
 
@@ -83,12 +95,45 @@ class WildFlySmokeIT {
             assertEquals("wildfly-user", session.json().getString("client_id"));
             assertEquals(minted.getString("token_id"), session.json().getString("token_id"));
 
+            proxies(api, token, upstream);
+
             Api.Reply revoked = api.revoke(token);
             assertEquals(200, revoked.status(), revoked.body());
             api.clientApi(token).assertError(401, "Token has been revoked");
             assertEquals("{\"detail\":\"Token has been revoked\"}", api.clientApi(token).body());
         } finally {
             stop(server);
+        }
+    }
+
+    /** The upstream proxy on WildFly: a GET, an upload, server-sent events. */
+    private static void proxies(Api api, String token, TestUpstream upstream) throws Exception {
+        String marker = "wildfly" + System.nanoTime();
+        Api.Reply got = api.get("api/v1/client_api/" + marker + "?q=1", Api.bearer(token));
+        assertEquals(200, got.status(), got.body());
+        assertEquals("{\"bytes\":0}", got.body());
+        List<TestUpstream.Received> seen = upstream.requestsWith(marker);
+        assertEquals(1, seen.size());
+        assertEquals("/base/" + marker + "?q=1", seen.get(0).pathAndQuery());
+        assertEquals("wildfly-user", seen.get(0).header("X-Latchkey-Client-Id"));
+        assertNull(seen.get(0).header("Authorization"));
+
+        byte[] upload = new byte[1024 * 1024];
+        Api.Reply posted = api.send(api.request("api/v1/client_api/" + marker + "/upload", Api.bearer(token))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(upload)));
+        assertEquals(200, posted.status(), posted.body());
+        assertEquals("{\"bytes\":" + upload.length + "}", posted.body());
+
+        HttpResponse<InputStream> events = HttpClient.newHttpClient().send(
+                api.request("api/v1/client_api/events", Api.bearer(token)).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, events.statusCode());
+        assertEquals("text/event-stream", events.headers().firstValue("Content-Type").orElse(null));
+        try (java.io.BufferedReader lines = new BufferedReader(
+                new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
+            assertEquals("data: 1", lines.readLine());
+            assertEquals("", lines.readLine());
+            assertEquals("data: 2", lines.readLine()); // sent 100 ms after the first: the first was not held
         }
     }
 

@@ -38,14 +38,14 @@ import jakarta.ws.rs.ext.Provider;
 @Priority(Priorities.AUTHENTICATION - 10) // before ClientTokenFilter: a preflight carries no token
 public class ClientCorsFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
-    static final String ORIGIN = "Origin";
-    static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
+    public static final String ORIGIN = "Origin";
+    public static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
     /** What {@code /client_api} itself answers; a feature serving paths below it answers their preflights. */
     static final String ALLOW_METHODS = "GET, HEAD";
     static final String ALLOW_HEADERS = "Authorization, Content-Type";
     public static final String EXPOSE = "Access-Control-Expose-Headers";
-    static final String EXPOSE_HEADERS = "WWW-Authenticate";
-    static final String MAX_AGE_SECS = "600";
+    public static final String EXPOSE_HEADERS = "WWW-Authenticate";
+    public static final String MAX_AGE_SECS = "600";
 
     @Inject
     Settings settings;

@@ -37,7 +37,7 @@ public class ClientWsFilter extends HttpFilter {
     @Inject
     TokenMeters meters;
 
-    static final String ORIGIN_NOT_ALLOWED = "Origin not allowed";
+    public static final String ORIGIN_NOT_ALLOWED = "Origin not allowed";
 
     @Inject
     ClientAccess access;

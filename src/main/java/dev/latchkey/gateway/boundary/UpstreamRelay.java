@@ -1,0 +1,348 @@
+package dev.latchkey.gateway.boundary;
+
+import dev.latchkey.access.boundary.ClientCorsFilter;
+import dev.latchkey.access.boundary.ClientWsFilter;
+import dev.latchkey.gateway.control.HopHeaders;
+import dev.latchkey.gateway.control.OpenStreams;
+import dev.latchkey.gateway.control.RelayedAnswer;
+import dev.latchkey.gateway.control.RequestBody;
+import dev.latchkey.gateway.control.Signing;
+import dev.latchkey.gateway.control.TokenMetadata;
+import dev.latchkey.gateway.control.UpstreamCalls;
+import dev.latchkey.gateway.control.UpstreamPaths;
+import dev.latchkey.gateway.control.UpstreamTarget;
+import dev.latchkey.gateway.control.Upstreams;
+import dev.latchkey.platform.ApiError;
+import dev.latchkey.platform.BearerCredentials;
+import dev.latchkey.platform.ErrorBodies;
+import dev.latchkey.platform.Settings;
+import dev.latchkey.tokens.control.ClientAccess;
+import dev.latchkey.tokens.control.ClientPrincipal;
+import dev.latchkey.tokens.control.TokenFailure;
+import dev.latchkey.tokens.control.TokenMeters;
+import dev.latchkey.tokens.control.TokenValidator;
+import dev.latchkey.tokens.control.Verdict;
+import jakarta.inject.Inject;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * The upstream proxy: {@code ANY /api/v1/client_api/{path}?{query}} with a valid client token goes to
+ * {@code {url}/{path}?{query}} of the caller's organization, and the upstream's answer comes back as it is.
+ * {@code /api/v1/client_api} itself stays the session (a JAX-RS resource of the {@code access} feature).
+ *
+ * <p>A servlet on the portable Servlet API (decision G3 of the {@code gateway} package), reached from the edge
+ * filter by name ({@link #NAME}): the proxied path skips JAX-RS, and runs on any Jakarta EE 10 server. In order:
+ * a CORS preflight is answered (no token needed); the {@code Authorization} header goes through the one validator
+ * (the table's status and detail on failure); the caller's organization needs an upstream (404); the path must stay
+ * below it (400 {@code Invalid path}). The request thread then waits for the upstream's status and headers only;
+ * both bodies stream without a thread waiting: the client's through {@link RequestBody} (its reads run on the
+ * HTTP client's body readers), the upstream's through {@link RelayedAnswer} (non-blocking servlet output).
+ */
+public class UpstreamRelay extends HttpServlet {
+
+    /** The servlet's name in {@code web.xml}, by which the edge filter forwards proxied paths to it. */
+    public static final String NAME = "upstream-relay";
+    static final String INVALID_PATH = "Invalid path";
+    static final String METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+    private static final Set<String> FORWARDED_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+            "OPTIONS");
+    private static final String DEFAULT_HEADERS = "Authorization, Content-Type";
+    /** A comma-separated list of header names (RFC 9110 tokens), of a sane length. */
+    private static final Pattern HEADER_LIST = Pattern.compile(
+            "[!#$%&'*+.^_`|~0-9A-Za-z-]+(\\s*,\\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*");
+    private static final int MAX_HEADER_LIST = 1024;
+    private static final String CLIENT_PREFIX = "client_api/";
+    private static final Logger LOG = Logger.getLogger(UpstreamRelay.class.getName());
+    private static final Set<Integer> NO_BODY = Set.of(204, 304);
+
+    @Inject
+    Upstreams upstreams;
+
+    @Inject
+    UpstreamCalls calls;
+
+    @Inject
+    TokenMetadata metadata;
+
+    @Inject
+    OpenStreams streams;
+
+    @Inject
+    ClientAccess access;
+
+    @Inject
+    TokenMeters meters;
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    Clock clock;
+
+    private TokenValidator validator;
+    private TokenMeters.Validations counts;
+
+    @Override
+    public void init() throws ServletException {
+        validator = access.validator();
+        counts = meters.validations(TokenMeters.Surface.REST);
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String origin = request.getHeader(ClientCorsFilter.ORIGIN);
+        String method = request.getMethod();
+        if ("OPTIONS".equals(method) && origin != null && request.getHeader("Access-Control-Request-Method") != null) {
+            preflight(request, response, origin);
+            return;
+        }
+        response.addHeader("Vary", ClientCorsFilter.ORIGIN);
+        boolean allowedOrigin = origin != null && settings.allowedOrigins().permits(origin);
+        if (allowedOrigin) {
+            response.setHeader(ClientCorsFilter.ALLOW_ORIGIN, origin);
+        }
+        Verdict verdict = validator.validateCredential(request.getHeader("Authorization"));
+        counts.count(verdict);
+        try {
+            if (!verdict.isAccepted()) {
+                if (BearerCredentials.isRepeated(Collections.list(request.getHeaders("Authorization")))) {
+                    throw ApiError.badRequest(BearerCredentials.AMBIGUOUS);
+                }
+                throw new ApiError(verdict.failure().status(), verdict.failure().detail());
+            }
+            if (!FORWARDED_METHODS.contains(method)) {
+                throw new ApiError(405, ErrorBodies.forStatus(405));
+            }
+            forward(method, verdict.principal(), request, response);
+        } catch (ApiError e) {
+            if (allowedOrigin) {
+                response.setHeader(ClientCorsFilter.EXPOSE, ClientCorsFilter.EXPOSE_HEADERS);
+            }
+            ErrorBodies.write(response, e.status(), e.detail());
+        }
+    }
+
+    /**
+     * The answer to a preflight of a proxied path: 204 with the methods the proxy forwards and whatever request
+     * headers the page asks for (they go to the upstream; the credential is a bearer token, never a cookie), or 403
+     * "Origin not allowed" without CORS headers.
+     */
+    private void preflight(HttpServletRequest request, HttpServletResponse response, String origin)
+            throws IOException {
+        response.addHeader("Vary", ClientCorsFilter.ORIGIN);
+        if (!settings.allowedOrigins().permits(origin)) {
+            ErrorBodies.write(response, 403, ClientWsFilter.ORIGIN_NOT_ALLOWED);
+            return;
+        }
+        String asked = request.getHeader("Access-Control-Request-Headers");
+        String allowed = asked != null && asked.length() <= MAX_HEADER_LIST
+                && HEADER_LIST.matcher(asked.trim()).matches() ? asked.trim() : DEFAULT_HEADERS;
+        response.setStatus(204);
+        response.setHeader(ClientCorsFilter.ALLOW_ORIGIN, origin);
+        response.setHeader("Access-Control-Allow-Methods", METHODS);
+        response.setHeader("Access-Control-Allow-Headers", allowed);
+        response.setHeader("Access-Control-Max-Age", ClientCorsFilter.MAX_AGE_SECS);
+        response.setHeader("Cache-Control", "no-store");
+    }
+
+    /**
+     * Calls the upstream and answers the client: the upstream's status and headers, or the error, are set before
+     * this method returns; the body streams on afterwards.
+     */
+    private void forward(String method, ClientPrincipal client, HttpServletRequest request,
+                         HttpServletResponse response) throws IOException {
+        UpstreamTarget upstream = upstreams.of(client.orgId())
+                .orElseThrow(() -> ApiError.notFound(ErrorBodies.forStatus(404)));
+        URI target = target(upstream, request);
+        HttpRequest call = upstreamRequest(method, target, upstream, client, request);
+        OpenStreams.Stream stream = streams.open(client);
+        try {
+            // a revocation that committed after the check above found nothing to cut: check once more
+            Verdict again = validator.validateCredential(request.getHeader("Authorization"));
+            if (!again.isAccepted()) {
+                throw new ApiError(again.failure().status(), again.failure().detail());
+            }
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer = send(call, stream);
+            relay(method, answer, stream, request, response);
+        } catch (IOException | RuntimeException e) {
+            streams.close(stream);
+            throw e;
+        }
+    }
+
+    /**
+     * The upstream URL: the path below {@code /api/v1/client_api/} as the client sent it (percent-encoded), the query
+     * as the client sent it.
+     */
+    private static URI target(UpstreamTarget upstream, HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        int start = request.getContextPath().length() + request.getServletPath().length();
+        // the servlet path of a named forward is the original request's: the API's prefix
+        while (start < uri.length() && uri.charAt(start) == '/') {
+            start++;
+        }
+        if (!uri.startsWith(CLIENT_PREFIX, start)) {
+            throw ApiError.badRequest(INVALID_PATH);
+        }
+        try {
+            return UpstreamPaths.resolve(upstream.url(), uri.substring(start + CLIENT_PREFIX.length()),
+                    request.getQueryString());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(INVALID_PATH);
+        }
+    }
+
+    private HttpRequest upstreamRequest(String method, URI target, UpstreamTarget upstream, ClientPrincipal client,
+                                        HttpServletRequest request) throws IOException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(calls.timeout());
+        Set<String> named = HopHeaders.namedByConnection(Collections.list(request.getHeaders("Connection")));
+        Enumeration<String> names = request.getHeaderNames();
+        while (names.hasMoreElements()) {
+            String name = names.nextElement();
+            if (HopHeaders.toUpstream(name, named)) {
+                Enumeration<String> values = request.getHeaders(name);
+                while (values.hasMoreElements()) {
+                    try {
+                        builder.header(name, values.nextElement());
+                    } catch (IllegalArgumentException e) {
+                        LOG.fine("Header not forwarded: " + name);
+                    }
+                }
+            }
+        }
+        builder.header("X-Forwarded-For", request.getRemoteAddr());
+        builder.header("X-Forwarded-Proto", request.getScheme());
+        String host = request.getHeader("Host");
+        if (host != null) {
+            builder.header("X-Forwarded-Host", host);
+        }
+        String pathAndQuery = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+        for (String[] header : Signing.signedHeaders(upstream.secret(), clock.millis() / 1000, method, pathAndQuery,
+                client, metadata.of(client))) {
+            builder.header(header[0], header[1]);
+        }
+        return builder.method(method, publisher(request)).build();
+    }
+
+    /** The client's body as the upstream reads it: with its length when known, chunked when sent chunked. */
+    private HttpRequest.BodyPublisher publisher(HttpServletRequest request) throws IOException {
+        long length = request.getContentLengthLong();
+        if (length > 0) {
+            return HttpRequest.BodyPublishers.fromPublisher(
+                    new RequestBody(request.getInputStream(), calls.bodyReaders()), length);
+        }
+        if (length < 0 && request.getHeader("Transfer-Encoding") != null) {
+            return HttpRequest.BodyPublishers.fromPublisher(
+                    new RequestBody(request.getInputStream(), calls.bodyReaders()));
+        }
+        return HttpRequest.BodyPublishers.noBody();
+    }
+
+    private HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(HttpRequest request, OpenStreams.Stream stream) {
+        CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> pending =
+                calls.http().sendAsync(request, HttpResponse.BodyHandlers.ofPublisher());
+        stream.attach(pending);
+        try {
+            // the request's own timeout ends the wait; this bound only guards against a stuck client
+            return pending.get(calls.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (CancellationException e) {
+            throw revoked();
+        } catch (ExecutionException e) {
+            if (stream.isCut()) {
+                throw revoked();
+            }
+            LOG.log(Level.FINE, "Upstream call failed: {0}", e.getCause().getClass().getName());
+            throw UpstreamCalls.failure(e.getCause());
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new ApiError(504, UpstreamCalls.TIMED_OUT);
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ApiError(502, UpstreamCalls.UNAVAILABLE);
+        }
+    }
+
+    private static ApiError revoked() {
+        return new ApiError(TokenFailure.REVOKED.status(), TokenFailure.REVOKED.detail());
+    }
+
+    /**
+     * Sets the upstream's status and headers on the client's answer, then relays its body without blocking. An
+     * answer without a {@code Cache-Control} gets {@code no-store}, as every answer of Latchkey's own does.
+     */
+    private void relay(String method, HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer,
+                       OpenStreams.Stream stream, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        response.setStatus(answer.statusCode());
+        Set<String> named = HopHeaders.namedByConnection(answer.headers().allValues("Connection"));
+        for (Map.Entry<String, List<String>> header : answer.headers().map().entrySet()) {
+            if (HopHeaders.toClient(header.getKey(), named)) {
+                for (String value : header.getValue()) {
+                    response.addHeader(header.getKey(), value);
+                }
+            }
+        }
+        if (!response.containsHeader("Cache-Control")) {
+            response.setHeader("Cache-Control", "no-store");
+        }
+        if (response.containsHeader(ClientCorsFilter.ALLOW_ORIGIN)) {
+            response.setHeader(ClientCorsFilter.EXPOSE, "*");
+        }
+        if ("HEAD".equals(method) || NO_BODY.contains(answer.statusCode())) {
+            answer.body().subscribe(new Discarded());
+            streams.close(stream);
+            return;
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // a stream lasts as long as the upstream sends; a revocation or the client ends it
+        RelayedAnswer body = new RelayedAnswer(async, () -> streams.close(stream));
+        // a revocation from now on closes the answer; one before it is seen here and closes it at once
+        stream.attach(body);
+        answer.body().subscribe(body);
+    }
+
+    /** Reads to its end a body the client gets none of (there is none after HEAD, 204 and 304). */
+    private static final class Discarded implements Flow.Subscriber<List<ByteBuffer>> {
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+        }
+
+        @Override
+        public void onComplete() {
+        }
+    }
+}
