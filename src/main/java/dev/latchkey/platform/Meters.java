@@ -44,15 +44,15 @@ public class Meters {
 
     /**
      * A distribution of durations, updated in nanoseconds; Prometheus shows it in seconds (the base unit), as a
-     * summary with quantiles, a count and a sum.
+     * summary with quantiles, a count and a sum. {@code labels} are name, value pairs.
      */
-    public Histogram nanoseconds(String name, String help) {
+    public Histogram nanoseconds(String name, String help, String... labels) {
         MetricRegistry metrics = registry();
         if (metrics == null) {
             return NoHistogram.INSTANCE;
         }
         return metrics.histogram(Metadata.builder().withName(name).withDescription(help)
-                .withUnit(MetricUnits.NANOSECONDS).build());
+                .withUnit(MetricUnits.NANOSECONDS).build(), tags(labels));
     }
 
     /** A value read when {@code /metrics} is scraped. */

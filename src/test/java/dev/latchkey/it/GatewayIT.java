@@ -83,6 +83,49 @@ class GatewayIT extends BlackBoxTest {
         return "m" + UUID.randomUUID().toString().replace("-", "");
     }
 
+    // ---- metrics ----
+
+    /**
+     * Contract section 9: upstream requests by status class, and their latency; forward auth's decisions among the
+     * validations.
+     */
+    @Test
+    void gatewayTrafficShowsInTheMetrics() throws Exception {
+        String token = org.mintToken(Api.uniqueClient(), 600);
+        String before = api.get("metrics", null).body();
+        assertEquals(200, org.get("api/v1/client_api/" + marker(), Api.bearer(token)).status());
+        assertEquals(404, org.get("api/v1/client_api/status/404", Api.bearer(token)).status());
+        assertEquals(503, org.get("api/v1/client_api/status/503", Api.bearer(token)).status());
+        try (LiveSocket socket = LiveSocket.open(base, token)) {
+            socket.next("session");
+            socket.send("{\"type\":\"send\",\"id\":\"m\",\"data\":1}");
+            socket.next("reply");
+        }
+        assertEquals(200, putUpstream(orgId, "{\"url\":\"http://127.0.0.1:1/api\"}").status());
+        org.get("api/v1/client_api/x", Api.bearer(token)).assertError(502, "Upstream unavailable");
+        assertEquals(200, api.get("api/v1/forward_auth", Api.bearer(token)).status());
+        api.get("api/v1/forward_auth", "Bearer not-a-jwt").assertError(401, "Invalid token format");
+        String after = api.get("metrics", null).body();
+
+        String upstreamRequests = "latchkey_upstream_requests_total";
+        assertEquals(1, PrometheusText.delta(before, after, upstreamRequests, "class=\"2xx\",route=\"proxy\""));
+        assertEquals(1, PrometheusText.delta(before, after, upstreamRequests, "class=\"4xx\",route=\"proxy\""));
+        assertEquals(1, PrometheusText.delta(before, after, upstreamRequests, "class=\"5xx\",route=\"proxy\""));
+        assertEquals(1, PrometheusText.delta(before, after, upstreamRequests,
+                "class=\"unavailable\",route=\"proxy\""));
+        assertEquals(0, PrometheusText.delta(before, after, upstreamRequests,
+                "class=\"timed_out\",route=\"proxy\""));
+        assertEquals(1, PrometheusText.delta(before, after, upstreamRequests,
+                "class=\"2xx\",route=\"client_messages\""));
+        assertEquals(3, PrometheusText.delta(before, after, "latchkey_upstream_latency_seconds_count",
+                "route=\"proxy\""));
+        assertTrue(PrometheusText.value(after, "latchkey_upstream_latency_seconds_sum", "route=\"proxy\"") > 0, after);
+        assertEquals(1, PrometheusText.delta(before, after, "latchkey_validations_total",
+                "outcome=\"accepted\",surface=\"forward_auth\""));
+        assertEquals(1, PrometheusText.delta(before, after, "latchkey_validations_total",
+                "outcome=\"invalid_format\",surface=\"forward_auth\""));
+    }
+
     // ---- the proxy ----
 
     @Test

@@ -5,7 +5,11 @@ import dev.latchkey.gateway.control.Signing;
 import dev.latchkey.gateway.control.TokenMetadata;
 import dev.latchkey.platform.ApiError;
 import dev.latchkey.tokens.control.ClientAccess;
+import dev.latchkey.tokens.control.TokenMeters;
+import dev.latchkey.tokens.control.TokenValidator;
 import dev.latchkey.tokens.control.Verdict;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -37,6 +41,7 @@ import java.util.Set;
  * appends the original path and query to {@code /forward_auth}). Only 200 allows in every one of these
  * proxies; nginx turns any status but 401 and 403 into a 500 of its own.
  */
+@ApplicationScoped
 @Path("forward_auth{path: (/.*)?}")
 public class ForwardAuthResource {
 
@@ -49,50 +54,58 @@ public class ForwardAuthResource {
     @Inject
     TokenMetadata metadata;
 
-    @Context
-    HttpHeaders headers;
+    @Inject
+    TokenMeters meters;
 
-    @Context
-    UriInfo uri;
+    /** The validator and this surface's counters, resolved once (the resource is one instance). */
+    private TokenValidator validator;
+    private TokenMeters.Validations counts;
+
+    @PostConstruct
+    void init() {
+        validator = access.validator();
+        counts = meters.validations(TokenMeters.Surface.FORWARD_AUTH);
+    }
 
     @GET
-    public Response get() {
-        return check();
+    public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
+        return check(headers, uri);
     }
 
     @HEAD
-    public Response head() {
-        return check();
+    public Response head(@Context HttpHeaders headers, @Context UriInfo uri) {
+        return check(headers, uri);
     }
 
     @POST
-    public Response post() {
-        return check();
+    public Response post(@Context HttpHeaders headers, @Context UriInfo uri) {
+        return check(headers, uri);
     }
 
     @PUT
-    public Response put() {
-        return check();
+    public Response put(@Context HttpHeaders headers, @Context UriInfo uri) {
+        return check(headers, uri);
     }
 
     @PATCH
-    public Response patch() {
-        return check();
+    public Response patch(@Context HttpHeaders headers, @Context UriInfo uri) {
+        return check(headers, uri);
     }
 
     @DELETE
-    public Response delete() {
-        return check();
+    public Response delete(@Context HttpHeaders headers, @Context UriInfo uri) {
+        return check(headers, uri);
     }
 
     @OPTIONS
-    public Response options() {
-        return check();
+    public Response options(@Context HttpHeaders headers, @Context UriInfo uri) {
+        return check(headers, uri);
     }
 
-    private Response check() {
-        refuseLookAlikes();
-        Verdict verdict = access.validator().validateCredential(credential());
+    private Response check(HttpHeaders headers, UriInfo uri) {
+        refuseLookAlikes(headers);
+        Verdict verdict = validator.validateCredential(credential(headers, uri));
+        counts.count(verdict);
         if (!verdict.isAccepted()) {
             throw new ApiError(verdict.failure().status(), verdict.failure().detail());
         }
@@ -110,13 +123,26 @@ public class ForwardAuthResource {
      * but would pass the look-alike on, and a CGI, WSGI or PHP upstream reads it as the real one (Traefik
      * CVE-2026-39858 and its dot-alias follow-up, Caddy GHSA-f59h-q822-g45g, oauth2-proxy CVE-2025-64484).
      */
-    private void refuseLookAlikes() {
+    private static void refuseLookAlikes(HttpHeaders headers) {
         for (String name : headers.getRequestHeaders().keySet()) {
-            String folded = HopHeaders.folded(name);
-            if (HopHeaders.owned(folded) && !folded.equalsIgnoreCase(name)) {
-                throw ApiError.badRequest(LOOK_ALIKE);
+            if (!isPlainName(name)) {
+                String folded = HopHeaders.folded(name);
+                if (HopHeaders.owned(folded) && !folded.equalsIgnoreCase(name)) {
+                    throw ApiError.badRequest(LOOK_ALIKE);
+                }
             }
         }
+    }
+
+    /** Letters, digits and {@code -} only: a name that folds to itself, ignoring case (no string built). */
+    private static boolean isPlainName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -124,7 +150,7 @@ public class ForwardAuthResource {
      * they come in two original URIs ({@code X-Forwarded-Uri} and {@code X-Original-URI} naming different
      * {@code client_key}s: a client can add either header to what its proxy sends).
      */
-    private String credential() {
+    private static String credential(HttpHeaders headers, UriInfo uri) {
         List<String> authorization = headers.getRequestHeader(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.size() > 1) {
             throw ApiError.badRequest(AMBIGUOUS);

@@ -9,6 +9,7 @@ import dev.latchkey.gateway.control.RequestBody;
 import dev.latchkey.gateway.control.Signing;
 import dev.latchkey.gateway.control.TokenMetadata;
 import dev.latchkey.gateway.control.UpstreamCalls;
+import dev.latchkey.gateway.control.UpstreamMeters;
 import dev.latchkey.gateway.control.UpstreamPaths;
 import dev.latchkey.gateway.control.UpstreamTarget;
 import dev.latchkey.gateway.control.Upstreams;
@@ -99,6 +100,9 @@ public class UpstreamRelay extends HttpServlet {
 
     @Inject
     Settings settings;
+
+    @Inject
+    UpstreamMeters upstreamMeters;
 
     @Inject
     Clock clock;
@@ -263,12 +267,16 @@ public class UpstreamRelay extends HttpServlet {
     }
 
     private HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(HttpRequest request, OpenStreams.Stream stream) {
+        long sentAt = System.nanoTime();
         CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> pending =
                 calls.http().sendAsync(request, HttpResponse.BodyHandlers.ofPublisher());
         stream.attach(pending);
         try {
             // the request's own timeout ends the wait; this bound only guards against a stuck client
-            return pending.get(calls.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer =
+                    pending.get(calls.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            upstreamMeters.answered(UpstreamMeters.Route.PROXY, answer.statusCode(), sentAt);
+            return answer;
         } catch (CancellationException e) {
             throw revoked();
         } catch (ExecutionException e) {
@@ -276,9 +284,11 @@ public class UpstreamRelay extends HttpServlet {
                 throw revoked();
             }
             LOG.log(Level.FINE, "Upstream call failed: {0}", e.getCause().getClass().getName());
+            upstreamMeters.failed(UpstreamMeters.Route.PROXY, UpstreamCalls.isTimeout(e.getCause()));
             throw UpstreamCalls.failure(e.getCause());
         } catch (TimeoutException e) {
             pending.cancel(true);
+            upstreamMeters.failed(UpstreamMeters.Route.PROXY, true);
             throw new ApiError(504, UpstreamCalls.TIMED_OUT);
         } catch (InterruptedException e) {
             pending.cancel(true);

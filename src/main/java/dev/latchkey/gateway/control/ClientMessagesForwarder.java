@@ -47,6 +47,9 @@ public class ClientMessagesForwarder {
     TokenMetadata metadata;
 
     @Inject
+    UpstreamMeters meters;
+
+    @Inject
     Clock clock;
 
     void forward(@Observes ClientSend send) {
@@ -76,8 +79,16 @@ public class ClientMessagesForwarder {
         }
         // the request's timeout bounds the wait for the status; this one also bounds reading the answer
         AtomicReference<InputStream> answerBody = new AtomicReference<>();
+        long sentAt = System.nanoTime();
         calls.http().sendAsync(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofInputStream())
+                .whenComplete((answer, failure) -> {
+                    if (answer != null) {
+                        meters.answered(UpstreamMeters.Route.CLIENT_MESSAGES, answer.statusCode(), sentAt);
+                    } else {
+                        meters.failed(UpstreamMeters.Route.CLIENT_MESSAGES, UpstreamCalls.isTimeout(failure));
+                    }
+                })
                 .thenApply(answer -> {
                     answerBody.set(answer.body());
                     return read(answer);

@@ -18,7 +18,7 @@ public class TokenMeters {
 
     /** Where a credential was presented. */
     public enum Surface {
-        REST, WEBSOCKET_HANDSHAKE, REAUTH;
+        REST, WEBSOCKET_HANDSHAKE, REAUTH, FORWARD_AUTH;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);
