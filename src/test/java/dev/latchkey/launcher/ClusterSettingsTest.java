@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Method;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -197,12 +202,29 @@ class ClusterSettingsTest {
     }
 
     @Test
-    void theUsersPreBootFileIsMergedNotRepeated() throws Exception {
+    void theUsersPreBootFileIsMergedNotRepeated(@TempDir Path dir) throws Exception {
         settings.putAll(Map.of("LATCHKEY_CLUSTER_MEMBERS", THREE, "LATCHKEY_DB_URL", POSTGRES));
-        ClusterSettings.Plan plan = plan("--prebootcommandfile", "mine.asadmin", "--port", "8082");
-        assertEquals("mine.asadmin", plan.userPreBootFile().orElseThrow());
+        Path mine = dir.resolve("mine.asadmin");
+        List<String> users = List.of("set configs.config.server-config.admin-service.das-config.autodeploy-enabled=false",
+                "# the user's comment", "set-hazelcast-configuration --clusterName=theirs");
+        Files.write(mine, users, StandardCharsets.UTF_8);
+        ClusterSettings.Plan plan = plan("--prebootcommandfile", mine.toString(), "--port", "8082");
+        assertEquals(mine.toString(), plan.userPreBootFile().orElseThrow());
         assertEquals(List.of("--port", "8082", "--clustermode", "tcpip:" + THREE, "--clustername", "latchkey",
                 "--startport", "5900", "--prebootcommandfile", "/tmp/pre-boot.asadmin"), plan.arguments(PRE_BOOT));
+
+        // merged: the one file Payara gets holds Latchkey's commands, then every line of the user's, in order
+        Method preBootFile = Launcher.class.getDeclaredMethod("preBootFile", ClusterSettings.Plan.class);
+        preBootFile.setAccessible(true);
+        Path merged = (Path) preBootFile.invoke(null, plan);
+        try {
+            List<String> expected = new ArrayList<>(plan.preBootCommands());
+            assertFalse(expected.isEmpty());
+            expected.addAll(users);
+            assertEquals(expected, Files.readAllLines(merged, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(merged);
+        }
     }
 
     @Test
