@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.latchkey.platform.AllowedOrigins;
+import dev.latchkey.platform.Settings;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,7 +37,7 @@ class SettingsCheckTest {
     }
 
     @Test
-    void unsetAndBlankSettingsTakeTheirDefaults() {
+    void unsetAndBlankSettingsTakeTheirDefaults() throws Exception {
         assertDoesNotThrow(this::check);
         for (String name : new String[] {"LATCHKEY_MAX_DURATION_SECS", "LATCHKEY_WS_EXPIRY_WARNING_SECS",
                 "LATCHKEY_RETENTION_DAYS", "LATCHKEY_JWT_SECRET", "LATCHKEY_DB_URL", "LATCHKEY_ALLOWED_ORIGINS",
@@ -39,6 +45,34 @@ class SettingsCheckTest {
             settings.put(name, " ");
         }
         assertDoesNotThrow(this::check);
+
+        // and the defaults they take are the documented ones (docs/operations.md's table): the launcher's own, ...
+        assertEquals(Optional.empty(), SettingsCheck.bindAddress(null, InetAddress::isLoopbackAddress), "every interface");
+        assertEquals(Optional.empty(), SettingsCheck.bindAddress(" ", InetAddress::isLoopbackAddress), "every interface");
+        // ... and the application's: MicroProfile Config reads a blank value as unset, so both get defaultValue
+        assertEquals("86400", defaultOf("maxDurationSecs", "LATCHKEY_MAX_DURATION_SECS"));
+        assertEquals("60", defaultOf("wsExpiryWarningSecs", "LATCHKEY_WS_EXPIRY_WARNING_SECS"));
+        assertEquals("7", defaultOf("retentionDays", "LATCHKEY_RETENTION_DAYS"));
+        assertEquals(ConfigProperty.UNCONFIGURED_VALUE, defaultOf("jwtSecret", "LATCHKEY_JWT_SECRET"));
+        assertEquals(ConfigProperty.UNCONFIGURED_VALUE, defaultOf("allowedOriginsText", "LATCHKEY_ALLOWED_ORIGINS"));
+        assertTrue(AllowedOrigins.parse(null).isAny(), "unset: any origin");
+        assertTrue(AllowedOrigins.parse(" ").isAny(), "blank: any origin");
+        Settings application = new Settings();
+        for (String field : new String[] {"jwtSecret", "orgApiKey", "adminKey"}) {
+            Field optional = Settings.class.getDeclaredField(field);
+            optional.setAccessible(true);
+            optional.set(application, Optional.of(" "));
+        }
+        assertEquals(Optional.empty(), application.jwtSecret(), "blank: a key generated once, kept in the database");
+        assertEquals(Optional.empty(), application.orgApiKey());
+        assertEquals(Optional.empty(), application.adminKey(), "blank: no admin API");
+    }
+
+    /** The {@code defaultValue} of the application's setting read into {@code field}, checked to be {@code name}. */
+    private static String defaultOf(String field, String name) throws NoSuchFieldException {
+        ConfigProperty property = Settings.class.getDeclaredField(field).getAnnotation(ConfigProperty.class);
+        assertEquals(name, property.name());
+        return property.defaultValue();
     }
 
     @Test
