@@ -47,6 +47,7 @@ class RaceIT extends BlackBoxTest {
         int rounds = 40;
         ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
         Map<String, AtomicInteger> sentAfter = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> acceptedBefore = new ConcurrentHashMap<>();
         AtomicInteger requests = new AtomicInteger();
         ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
         try {
@@ -64,20 +65,20 @@ class RaceIT extends BlackBoxTest {
                 CountDownLatch started = new CountDownLatch(THREADS + 1);
                 List<Future<?>> racers = new ArrayList<>();
                 Api own = new Api(base);
-                racers.add(pool.submit(race("rest", started, revokedAt, sentAfter, requests, violations, revokedTokens,
+                racers.add(pool.submit(race("rest", started, revokedAt, sentAfter, acceptedBefore, requests, violations, revokedTokens,
                         token -> own.clientApi(token).status() == 200)));
-                racers.add(pool.submit(race("rest", started, revokedAt, sentAfter, requests, violations,
+                racers.add(pool.submit(race("rest", started, revokedAt, sentAfter, acceptedBefore, requests, violations,
                         reversed(revokedTokens), token -> own.clientApi(token).status() == 200)));
-                racers.add(pool.submit(race("introspect", started, revokedAt, sentAfter, requests, violations,
+                racers.add(pool.submit(race("introspect", started, revokedAt, sentAfter, acceptedBefore, requests, violations,
                         revokedTokens, token -> own.post("api/v1/introspect", bearer(ORG_KEY),
                                 "{\"access_token\":\"" + token + "\"}").json().getBoolean("active"))));
-                racers.add(pool.submit(race("handshake", started, revokedAt, sentAfter, requests, violations,
+                racers.add(pool.submit(race("handshake", started, revokedAt, sentAfter, acceptedBefore, requests, violations,
                         revokedTokens, token -> LiveSocket.accepted(base, token))));
                 // reauth to the revoked token, each on a new socket held by another token of the client (in
                 // single-token rounds, where that token stays valid)
                 if (!wholeClient) {
                     String holder = tokens.get(TOKENS_PER_ROUND - 1);
-                    racers.add(pool.submit(race("reauth", started, revokedAt, sentAfter, requests, violations,
+                    racers.add(pool.submit(race("reauth", started, revokedAt, sentAfter, acceptedBefore, requests, violations,
                             List.of(target), token -> {
                                 try (LiveSocket socket = LiveSocket.open(base, holder)) {
                                     socket.next("session");
@@ -89,7 +90,9 @@ class RaceIT extends BlackBoxTest {
                     started.countDown();
                 }
                 started.await();
-                Thread.sleep(round % 5); // a few ms: the first database reads of the tokens are in flight
+                // a few ms: the first database reads of the tokens are in flight; in four single-token rounds a second,
+                // so that every surface, reauth too (a socket to open first), surely accepts before the revoke
+                Thread.sleep(round % 10 == 8 ? 1000 : round % 5);
                 Api.Reply revoked = wholeClient
                         ? api.post("api/v1/revoke_client_tokens", bearer(ORG_KEY), "{\"client_id\":\"" + client + "\"}")
                         : api.revoke(target);
@@ -102,10 +105,13 @@ class RaceIT extends BlackBoxTest {
         } finally {
             pool.shutdownNow();
         }
-        System.out.printf("RaceIT: %d rounds, %d requests; sent after the revoke answered: %s; violations: %d%n",
-                rounds, requests.get(), sentAfter, violations.size());
+        System.out.printf("RaceIT: %d rounds, %d requests; accepted before the revoke answered: %s; sent after it: %s;"
+                + " violations: %d%n", rounds, requests.get(), acceptedBefore, sentAfter, violations.size());
         assertEquals(0, violations.size(), () -> String.join("\n", violations));
         for (String surface : List.of("rest", "introspect", "handshake", "reauth")) {
+            // the positive control: a surface that refused everything would have no violations either
+            int before = acceptedBefore.getOrDefault(surface, new AtomicInteger()).get();
+            assertTrue(before > 0, surface + ": no use was accepted before a revoke answered: " + acceptedBefore);
             int after = sentAfter.getOrDefault(surface, new AtomicInteger()).get();
             assertTrue(after >= rounds / (surface.equals("reauth") ? 2 : 1),
                     surface + ": requests sent after a revoke answered, at least one per round: " + after);
@@ -119,10 +125,11 @@ class RaceIT extends BlackBoxTest {
 
     /**
      * Uses the tokens in turn until two uses have been sent after the revoke answered (at most 30 s); a use sent
-     * after the answer that was accepted, for a token the revocation covers, is a violation.
+     * after the answer that was accepted, for a token the revocation covers, is a violation. Accepted uses sent
+     * before the answer are counted too: they show the surface accepts these tokens at all.
      */
     private static Callable<Void> race(String surface, CountDownLatch started, AtomicLong revokedAt,
-            Map<String, AtomicInteger> sentAfter, AtomicInteger requests, ConcurrentLinkedQueue<String> violations,
+            Map<String, AtomicInteger> sentAfter, Map<String, AtomicInteger> acceptedBefore, AtomicInteger requests, ConcurrentLinkedQueue<String> violations,
             List<String> tokens, Use use) {
         return () -> {
             started.countDown();
@@ -142,6 +149,8 @@ class RaceIT extends BlackBoxTest {
                         violations.add(surface + " accepted a token " + (sentAt - revoked) / 1000
                                 + " us after its revocation answered");
                     }
+                } else if (accepted) {
+                    acceptedBefore.computeIfAbsent(surface, k -> new AtomicInteger()).incrementAndGet();
                 }
             }
             return null;
