@@ -70,14 +70,29 @@ class AmbiguousInputIT extends BlackBoxTest {
         String token = api.mintToken(client, 600);
         String fresh = api.mintToken(client, 1200);
         try (LiveSocket socket = LiveSocket.open(base, token)) {
-            String tokenId = socket.next("session").getString("token_id");
+            socket.next("session");
             socket.send("{\"type\":\"reauth\",\"access_token\":\"" + fresh + "\",\"access_token\":\"garbage\"}");
             assertEquals("Message names a member twice: access_token" + TWICE, socket.next("error").getString("detail"));
             socket.send("{\"type\":\"ping\",\"type\":\"reauth\"}");
             assertEquals("Message names a member twice: type" + TWICE, socket.next("error").getString("detail"));
             socket.send("{\"type\":\"ping\"}");
             socket.next("pong");
-            socket.send("{\"type\":\"reauth\",\"access_token\":\"" + fresh + "\"}");
+            // which token governs shows in which revocation closes the socket: not fresh's...
+            assertEquals(200, api.revoke(fresh).status());
+            socket.send("{\"type\":\"ping\"}");
+            socket.next("pong");
+            socket.assertAlive();
+            // ... but the old token's
+            assertEquals(200, api.revoke(token).status());
+            LiveSocket.Closed closed = socket.closed();
+            assertEquals(4401, closed.code(), closed.toString());
+            assertEquals("Token has been revoked", closed.reason());
+        }
+        String second = api.mintToken(client, 600);
+        String honest = api.mintToken(client, 1200);
+        try (LiveSocket socket = LiveSocket.open(base, second)) {
+            String tokenId = socket.next("session").getString("token_id");
+            socket.send("{\"type\":\"reauth\",\"access_token\":\"" + honest + "\"}");
             assertTrue(!tokenId.equals(socket.next("session").getString("token_id")), "an honest reauth still works");
         }
     }
