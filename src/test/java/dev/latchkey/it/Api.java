@@ -32,10 +32,7 @@ public final class Api {
 
     private final URI root;
     private final String orgKey;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    private final HttpClient http;
 
     public Api(URL base) {
         this(base, ORG_KEY);
@@ -43,8 +40,22 @@ public final class Api {
 
     /** An API client whose org calls use {@code orgKey} instead of the test server's configured one. */
     public Api(URL base, String orgKey) {
+        this(base, orgKey, newClient());
+    }
+
+    /** An API client that sends over {@code http}, which the caller may share (with {@link LiveSocket}, say). */
+    public Api(URL base, String orgKey, HttpClient http) {
         this.root = URI.create(base.toString().replaceAll("/+$", "") + "/");
         this.orgKey = orgKey;
+        this.http = http;
+    }
+
+    /** The HTTP client each {@code Api} has unless it is given one: HTTP/1.1. */
+    public static HttpClient newClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     public record Reply(int status, HttpHeaders headers, String body) {

@@ -108,8 +108,13 @@ public final class LiveSocket implements WebSocket.Listener, AutoCloseable {
      * or refused; for race and stress tests that only need the verdict.
      */
     public static boolean accepted(URL base, String token) throws ExecutionException, InterruptedException {
+        return accepted(HTTP, base, token);
+    }
+
+    /** {@link #accepted(URL, String)} over the given HTTP client. */
+    public static boolean accepted(HttpClient http, URL base, String token) throws ExecutionException, InterruptedException {
         try {
-            WebSocket socket = HTTP.newWebSocketBuilder().connectTimeout(WAIT)
+            WebSocket socket = http.newWebSocketBuilder().connectTimeout(WAIT)
                     .buildAsync(uri(base, token), new WebSocket.Listener() { })
                     .get(WAIT.toSeconds(), TimeUnit.SECONDS);
             socket.abort();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The hunt for a 200 whose body is not complete JSON (issue 18, point 9: seen once during a race of handshakes
  * against revocations). Several threads mint, open and refuse WebSocket handshakes, revoke one token or a whole
- * client, and list, concurrently, for a bounded number of rounds, over one shared HTTP client (connections
- * reused between mints, refusals and handshakes, as in the race where it was seen). Every answer's status,
+ * client, and list, concurrently, for a bounded number of rounds, over one shared HTTP client: every request and
+ * every handshake of every thread goes through the same {@link HttpClient} (its connection pool shared between
+ * mints, refusals and handshakes, as in the race where it was seen). Every answer's status,
  * {@code Content-Type}, {@code Content-Length} (against the bytes received) and body shape is checked; any
  * exception reading an answer counts as a broken answer.
  */
@@ -36,8 +38,14 @@ class StressIT extends BlackBoxTest {
     private static final long BOUND_SECONDS = 150;
     private static final Set<String> MINT_FIELDS = Set.of("access_token", "expires_in", "token_id", "expires_at");
 
+    /** The one HTTP client of every thread's requests and handshakes, and the API over it. */
+    private HttpClient shared;
+    private Api rest;
+
     @Test
     void everyAnswerUnderConcurrentMintHandshakeRevokeAndListIsWhole() throws Exception {
+        shared = Api.newClient();
+        rest = new Api(base, ORG_KEY, shared);
         ConcurrentLinkedQueue<String> broken = new ConcurrentLinkedQueue<>();
         AtomicInteger answers = new AtomicInteger();
         AtomicInteger rounds = new AtomicInteger();
@@ -74,7 +82,7 @@ class StressIT extends BlackBoxTest {
     private void round(int thread, int round, ConcurrentLinkedQueue<String> broken, AtomicInteger answers)
             throws ExecutionException, InterruptedException {
         String client = "stress-" + thread + "-" + (round % 20) + "-" + Api.uniqueClient().substring(7, 15);
-        Api.Reply minted = api.post("api/v1/generate_access_token", bearer(ORG_KEY),
+        Api.Reply minted = rest.post("api/v1/generate_access_token", bearer(ORG_KEY),
                 "{\"client_id\":\"" + client + "\",\"duration_secs\":600}");
         JsonObject mint = whole("mint", minted, 200, broken, answers);
         if (mint == null) {
@@ -85,24 +93,24 @@ class StressIT extends BlackBoxTest {
             return;
         }
         String token = mint.getString("access_token");
-        boolean opened = LiveSocket.accepted(base, token);
+        boolean opened = LiveSocket.accepted(shared, base, token);
         if (!opened) {
             broken.add("handshake refused for a fresh token");
         }
-        Api.Reply revoked = round % 2 == 0 ? api.revoke(token)
-                : api.post("api/v1/revoke_client_tokens", bearer(ORG_KEY), "{\"client_id\":\"" + client + "\"}");
+        Api.Reply revoked = round % 2 == 0 ? rest.revoke(token)
+                : rest.post("api/v1/revoke_client_tokens", bearer(ORG_KEY), "{\"client_id\":\"" + client + "\"}");
         whole(round % 2 == 0 ? "revoke_token" : "revoke_client_tokens", revoked, 200, broken, answers);
-        if (LiveSocket.accepted(base, token)) {
+        if (LiveSocket.accepted(shared, base, token)) {
             broken.add("handshake accepted after the revoke answered");
         }
-        JsonObject listing = whole("client_tokens", api.listTokens(client), 200, broken, answers);
+        JsonObject listing = whole("client_tokens", rest.listTokens(client), 200, broken, answers);
         if (listing != null && listing.getJsonArray("tokens").stream()
                 .map(JsonValue::asJsonObject)
                 .anyMatch(row -> row.getString("token_id").equals(mint.getString("token_id"))
                         && row.isNull("revoked_at"))) {
             broken.add("listing shows the revoked token unrevoked");
         }
-        whole("client_api", api.clientApi(token), 401, broken, answers);
+        whole("client_api", rest.clientApi(token), 401, broken, answers);
     }
 
     /** The answer's JSON object when it is whole: expected status, JSON type, Content-Length equal to the bytes. */
