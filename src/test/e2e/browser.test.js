@@ -106,6 +106,44 @@ describe("a customer's page on another origin", () => {
     await page.close();
   });
 
+  // Decision D7: the server sends a 4401 close when the browser's pong to its ping arrives, and ends the connection
+  // without a close (1006 here) when nothing came within 10 s. A browser answers pings by itself (RFC 6455 5.5.2), so
+  // every one of these sockets must see 4401 and its reason, also on a loaded machine; the closes' times are printed.
+  test("socket after socket, each revoked in turn, closes with 4401 and its reason", async (t) => {
+    const rounds = 30;
+    const page = await appPage();
+    const outcomes = [];
+    for (let round = 0; round < rounds; round++) {
+      const client = unique("revoked-in-turn");
+      const token = await mintToken(client, 600);
+      const session = await page.evaluate(({ latchkey, token }) => new Promise((ok, fail) => {
+        const url = `${latchkey.replace(/^http/, "ws")}/api/v1/client_ws?client_key=${encodeURIComponent(`Bearer ${token}`)}`;
+        const socket = new WebSocket(url);
+        window.turnClosed = null;
+        socket.onmessage = (event) => ok(JSON.parse(event.data).type);
+        socket.onclose = (event) => {
+          window.turnClosed = { code: event.code, reason: event.reason, at: performance.now() };
+          fail(new Error(`closed ${event.code} before session`));
+        };
+      }), { latchkey: env.latchkey, token });
+      assert.equal(session, "session", `round ${round}`);
+      const asked = await page.evaluate(() => performance.now());
+      await org(env.latchkey, "POST", "revoke_token", { access_token: token, reason: "e2e" });
+      // a close without a pong would come after the server's 10 s wait: waited for, to see its code
+      await page.waitForFunction(() => window.turnClosed !== null, null, { timeout: 20000 });
+      const closed = await page.evaluate(() => window.turnClosed);
+      outcomes.push({ round, code: closed.code, reason: closed.reason, ms: Math.round(closed.at - asked) });
+    }
+    await page.close();
+    const slowest = Math.max(...outcomes.map((outcome) => outcome.ms));
+    t.diagnostic(`${rounds} revocations: closes ${JSON.stringify(outcomes.map((o) => `${o.code}@${o.ms}ms`))}; `
+      + `the slowest ${slowest} ms after the revocation was asked`);
+    for (const outcome of outcomes) {
+      assert.deepEqual({ code: outcome.code, reason: outcome.reason }, { code: 4401, reason: "Token has been revoked" },
+        `round ${outcome.round}, closed ${outcome.ms} ms after the revocation was asked`);
+    }
+  });
+
   test("latchkey-client.js refreshes across expiry on one socket and stays down after revocation", async () => {
     const client = unique("helper");
     const page = await appPage();

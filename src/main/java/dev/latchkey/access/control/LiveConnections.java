@@ -98,9 +98,12 @@ public final class LiveConnections {
         return connection;
     }
 
-    /** A text message from the client. */
+    /**
+     * A text message from the client. On a connection that waits for a pong to close, any message read counts as
+     * the pong: the close is sent at once, on this (the socket's read) thread (decision D7).
+     */
     public void receive(LiveConnection connection, String text) {
-        if (connection.isEnded()) {
+        if (connection.ponged() || connection.isEnded()) {
             return;
         }
         if (SocketMessages.isTooBig(text)) {
@@ -119,9 +122,12 @@ public final class LiveConnections {
         }
     }
 
-    /** A binary message: not part of the protocol, answered like any other invalid message. */
+    /**
+     * A binary message: not part of the protocol, answered like any other invalid message; on a connection that
+     * waits for a pong to close, it counts as the pong, as in {@link #receive}.
+     */
     public void receiveBinary(LiveConnection connection) {
-        if (!connection.isEnded()) {
+        if (!connection.ponged() && !connection.isEnded()) {
             connection.send(SocketMessages.error(SocketMessages.NOT_TEXT));
         }
     }

@@ -23,6 +23,10 @@ final class FakeSession {
     final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     /** The thread that closed the session. */
     volatile Thread closedBy;
+    /** How many pings had been sent when the session was closed (-1: not closed). */
+    volatile int pingsAtClose = -1;
+    /** Runs while a ping is being handed over, as a frame read by another thread meanwhile would. */
+    volatile Runnable duringPing = () -> { };
     final Session session;
 
     FakeSession() {
@@ -32,6 +36,7 @@ final class FakeSession {
                         ByteBuffer payload = (ByteBuffer) args[0];
                         byte[] bytes = new byte[payload.remaining()];
                         payload.get(bytes);
+                        duringPing.run();
                         pings.add(new String(bytes, StandardCharsets.US_ASCII));
                         return null;
                     }
@@ -47,6 +52,7 @@ final class FakeSession {
                     case "isOpen" -> !closed.isDone();
                     case "getAsyncRemote" -> remote;
                     case "close" -> {
+                        pingsAtClose = pings.size();
                         closedBy = Thread.currentThread();
                         closed.complete((CloseReason) args[0]);
                         yield null;

@@ -35,6 +35,8 @@ class LiveConnectionsTest {
 
     private static final String ORG = "org-1";
     private static final long WARNING_SECS = 60;
+    /** How long closes wait for a pong here, in milliseconds: shorter than in production, to keep the tests short. */
+    private static final long PONG_WAIT_MILLIS = 50;
 
     private final Map<String, TokenRecord> rows = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
@@ -52,7 +54,8 @@ class LiveConnectionsTest {
         scheduler = new ScheduledThreadPoolExecutor(1);
         scheduler.setRemoveOnCancelPolicy(true);
         lookup = tokenId -> Optional.ofNullable(rows.get(tokenId));
-        cut = new LiveConnections(new TokenValidator(codec, lookup, clock), lookup, clock, WARNING_SECS, scheduler);
+        cut = new LiveConnections(new TokenValidator(codec, lookup, clock), lookup, clock, WARNING_SECS, scheduler,
+                send -> { }, PONG_WAIT_MILLIS);
     }
 
     @AfterEach
@@ -116,7 +119,7 @@ class LiveConnectionsTest {
                     if (send.take()) {
                         taken.add(send);
                     }
-                });
+                }, PONG_WAIT_MILLIS);
         FakeSession session = new FakeSession();
         LiveConnection connection = sending.open(session.session, issue("c1", "t1", 600_000));
         for (int i = 1; i <= LiveConnection.MAX_SENDS_IN_FLIGHT + 1; i++) {
@@ -193,7 +196,25 @@ class LiveConnectionsTest {
     }
 
     @Test
-    void withoutAPongTheCloseIsSentAfterTheWait() throws Exception {
+    void anyMessageReadWhileACloseWaitsCountsAsThePong() throws Exception {
+        LiveConnections patient = new LiveConnections(new TokenValidator(codec, lookup, clock), lookup, clock,
+                WARNING_SECS, scheduler, send -> { }, 60_000);
+        FakeSession session = new FakeSession();
+        LiveConnection connection = patient.open(session.session, issue("c1", "t1", 600_000));
+        session.awaitSent(1);
+
+        assertEquals(1, patient.revoke(Revocation.ofToken(ORG, "t1")));
+        awaitPing(session);
+        patient.receive(connection, "{\"type\":\"ping\"}");
+
+        assertClosedWith(session, 4401, "Token has been revoked");
+        assertEquals(Thread.currentThread(), session.closedBy, "closed by the thread that read the message");
+        assertEquals(List.of("session"), session.types(), "the message was not answered");
+    }
+
+    /** Outside Tyrus (here a fake session) a connection cannot be ended without a close frame: it is closed. */
+    @Test
+    void withoutAPongAndOutsideTyrusTheCloseIsSentAfterTheWait() throws Exception {
         FakeSession session = new FakeSession();
         cut.open(session.session, issue("c1", "t1", 600_000));
         long revokedAt = System.nanoTime();
@@ -201,7 +222,7 @@ class LiveConnectionsTest {
         cut.revoke(Revocation.ofToken(ORG, "t1"));
 
         assertClosedWith(session, 4401, "Token has been revoked");
-        assertTrue(System.nanoTime() - revokedAt >= TimeUnit.MILLISECONDS.toNanos(LiveConnection.PONG_WAIT_MILLIS),
+        assertTrue(System.nanoTime() - revokedAt >= TimeUnit.MILLISECONDS.toNanos(PONG_WAIT_MILLIS),
                 "the close waited for a pong");
         assertEquals(List.of("latchkey-close"), session.pings);
     }
@@ -261,7 +282,7 @@ class LiveConnectionsTest {
     void warningComesWarningSecsBeforeExpiry() throws Exception {
         LiveConnections shortWarning = new LiveConnections(
                 new TokenValidator(codec, id -> Optional.ofNullable(rows.get(id)), clock),
-                id -> Optional.ofNullable(rows.get(id)), clock, 1, scheduler);
+                id -> Optional.ofNullable(rows.get(id)), clock, 1, scheduler, send -> { }, PONG_WAIT_MILLIS);
         FakeSession session = new FakeSession();
         shortWarning.open(session.session, issue("c1", "t1", 1_600));
         assertEquals(List.of("session"), session.types(), "no warning yet: 1.6 s left, warning at 1 s");
