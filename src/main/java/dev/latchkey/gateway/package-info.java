@@ -21,7 +21,15 @@
  *       JAX-RS. It repeats what the JAX-RS filters did for these paths: CORS (preflight, {@code Vary},
  *       {@code Access-Control-Allow-Origin}), the token check with the one validator and its counters,
  *       {@code no-store} unless the upstream chose a {@code Cache-Control}, JSON errors. The HTTP client stays
- *       the JDK's (see {@code docs/performance.md} for the figures).</li>
+ *       the JDK's (see G4 and {@code docs/performance.md} for the figures).</li>
+ *   <li>G4: the JDK {@code HttpClient} runs its steps on the thread that hands them over
+ *       ({@code executor(Runnable::run)}, {@code control.UpstreamCalls}), in practice its selector thread. Why: with
+ *       its default executor every step of a call (headers parsed, each piece of a body, the future completed)
+ *       moved to a pool thread; without those hand-offs a proxied request took about half the CPU and the proxy
+ *       answered about half again as many requests (measured side by side, {@code docs/performance.md}). The
+ *       price: nothing the gateway runs as a step of a call may block, so blocking reads go to the body readers'
+ *       pool. Jetty's and Apache's asynchronous clients were not measured against it: with this executor most of
+ *       the relay's remaining CPU is the container's own request handling, which no client changes.</li>
  * </ul>
  */
 package dev.latchkey.gateway;

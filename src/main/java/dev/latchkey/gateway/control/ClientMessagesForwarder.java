@@ -89,10 +89,10 @@ public class ClientMessagesForwarder {
                         meters.failed(UpstreamMeters.Route.CLIENT_MESSAGES, UpstreamCalls.isTimeout(failure));
                     }
                 })
-                .thenApply(answer -> {
+                .thenApplyAsync(answer -> { // reading blocks: never on the HTTP client's thread (UpstreamCalls)
                     answerBody.set(answer.body());
                     return read(answer);
-                })
+                }, calls.bodyReaders())
                 .orTimeout(calls.timeout().toMillis() * 2, TimeUnit.MILLISECONDS)
                 .whenComplete((outcome, failure) -> {
                     if (failure == null) {

@@ -24,6 +24,13 @@ import java.util.logging.Logger;
  * ways, pools connections), HTTP/1.1 (no h2c upgrade attempt on {@code http} upstreams), redirects never
  * followed (a redirect is the upstream's answer, passed back as it is), every call bounded by
  * {@code LATCHKEY_UPSTREAM_TIMEOUT_SECS} until the upstream's status and headers arrive.
+ *
+ * <p>Its executor runs each task on the thread that hands it over (decision G4 of the {@code gateway} package):
+ * by default every step of a call (the headers parsed, each piece of a body) moved to a pool thread, and those
+ * hand-offs cost about as much CPU as the rest of a proxied request together. So nothing that runs as a step of a
+ * call may block: what the gateway does there writes to non-blocking servlet output ({@link RelayedAnswer}),
+ * completes futures, or hands blocking work to {@link #bodyReaders()} (reading a client's request body, reading
+ * a messages answer through an {@code InputStream}).
  */
 @ApplicationScoped
 public class UpstreamCalls {
@@ -36,7 +43,10 @@ public class UpstreamCalls {
     Settings settings;
 
     private HttpClient http;
-    /** Threads that read request bodies from the container for the upstream ({@link RequestBody}): reads block. */
+    /**
+     * Threads for the gateway's blocking reads, off the HTTP client's thread: clients' request bodies from the
+     * container ({@link RequestBody}) and organizations' answers to client messages.
+     */
     private final ExecutorService bodyReaders = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "latchkey-upstream-body");
         thread.setDaemon(true);
@@ -56,6 +66,8 @@ public class UpstreamCalls {
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(timeout)
+                // the client's own steps and ours run on its selector thread, without a hand-off per step
+                .executor(Runnable::run)
                 .build();
     }
 
