@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A database created by Latchkey 0.1 (before Flyway: its own table {@code latchkey_schema_version} at version 1)
  * is upgraded in place by the built jar: the organization, its key, the signing key and a live token all keep
  * working, Flyway baselines at version 1 and applies only the newer files, and nothing is dropped. The old
- * database is written here exactly as 0.1 wrote it: its version-1 script, its version table, its rows.
+ * database is written here exactly as 0.1 wrote it: its version-1 script (a frozen copy of 0.1's, in
+ * {@code src/test/resources/latchkey-0.1}, not today's file), its version table, its rows. The jar runs without
+ * {@code LATCHKEY_ORG_API_KEY}: with it, the bootstrap would re-add the key if the upgrade had lost its row.
  * On H2 with the H2 that Payara Micro ships; on PostgreSQL in a database of its own.
  */
 class SchemaUpgradeIT {
@@ -52,6 +54,7 @@ class SchemaUpgradeIT {
         String url = postgres ? freshPostgresDatabase() : "jdbc:h2:file:" + workDir.resolve("legacy/latchkey");
         String orgId = UUID.randomUUID().toString();
         String tokenId = UUID.randomUUID().toString();
+        String keyId = UUID.randomUUID().toString();
         String kid = "legacy-kid-0001";
         byte[] secret = "latchkey-0.1-signing-key-for-tests!".getBytes(StandardCharsets.US_ASCII);
         long now = System.currentTimeMillis();
@@ -69,7 +72,7 @@ class SchemaUpgradeIT {
             insert(db, "INSERT INTO latchkey_schema_version VALUES (?, ?, ?)", 1, "V1__initial_schema.sql", now);
             insert(db, "INSERT INTO organization VALUES (?, ?, ?)", orgId, "default", now);
             insert(db, "INSERT INTO api_key (key_id, org_id, key_hash, key_prefix, created_at) VALUES (?, ?, ?, ?, ?)",
-                    UUID.randomUUID().toString(), orgId, ApiKeys.hash(ORG_KEY), ApiKeys.prefix(ORG_KEY), now);
+                    keyId, orgId, ApiKeys.hash(ORG_KEY), ApiKeys.prefix(ORG_KEY), now);
             insert(db, "INSERT INTO signing_key (kid, secret, created_at) VALUES (?, ?, ?)",
                     kid, Base64.getUrlEncoder().withoutPadding().encodeToString(secret), now);
             insert(db, "INSERT INTO client_token (token_id, org_id, client_id, issued_at, expires_at, metadata)"
@@ -86,7 +89,7 @@ class SchemaUpgradeIT {
                 environment.put("LATCHKEY_DB_USER", "latchkey");
                 environment.put("LATCHKEY_DB_PASSWORD", "latchkey-test-only");
             }
-            environment.put("LATCHKEY_ORG_API_KEY", ORG_KEY);
+            // no LATCHKEY_ORG_API_KEY: the org key must work from its upgraded row alone
         }, (api, base) -> {
             Api.Reply session = api.get("api/v1/client_api", bearer(token));
             assertEquals(200, session.status(), session.body());
@@ -99,6 +102,7 @@ class SchemaUpgradeIT {
             api.get("api/v1/client_api", bearer(token)).assertError(401, "Token has been revoked");
         });
         assertFalse(log.contains("Created organization"), log);
+        assertFalse(log.contains("now holds the key"), log);
 
         try (Connection db = connect(url); Statement statement = db.createStatement()) {
             List<String> history = new ArrayList<>();
@@ -115,12 +119,29 @@ class SchemaUpgradeIT {
                 legacy.next();
                 assertEquals(1, legacy.getInt(1), "the old version table is kept");
             }
+            // the org and its one key are the rows 0.1 wrote, not new ones
+            try (ResultSet orgs = statement.executeQuery("SELECT org_id FROM organization")) {
+                assertTrue(orgs.next());
+                assertEquals(orgId, orgs.getString(1));
+                assertFalse(orgs.next(), "one organization");
+            }
+            try (ResultSet keys = statement.executeQuery("SELECT key_id, org_id, key_hash FROM api_key")) {
+                assertTrue(keys.next(), "the org key's row is kept");
+                assertEquals(keyId, keys.getString(1));
+                assertEquals(orgId, keys.getString(2));
+                assertEquals(ApiKeys.hash(ORG_KEY), keys.getString(3));
+                assertFalse(keys.next(), "one key");
+            }
         }
     }
 
-    /** Version 1 as Latchkey 0.1 ran it: statements end with a semicolon at the end of a line; "--" lines are comments. */
+    /**
+     * Version 1 as Latchkey 0.1 ran it, from the copy of 0.1's file frozen in the test resources (today's
+     * V1__initial_schema.sql could change without this test noticing): statements end with a semicolon at the end
+     * of a line; "--" lines are comments.
+     */
     private static List<String> version1Statements() throws Exception {
-        String script = Files.readString(Path.of("src/main/resources/db/migration/V1__initial_schema.sql"));
+        String script = Files.readString(Path.of("src/test/resources/latchkey-0.1/V1__initial_schema.sql"));
         List<String> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         for (String line : script.split("\n")) {
