@@ -64,6 +64,8 @@ class DocsCommandsIT {
     private static final Pattern KEY_STAND_IN = Pattern.compile("^((?:export )?ORG_KEY=)fl-\\S*", Pattern.MULTILINE);
     private static final Pattern SETTING = Pattern.compile("[A-Z][A-Z0-9_]*=\\S+");
     private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(60);
+    /** What each curl of a block writes on stderr, then its HTTP status (000: no answer). */
+    private static final String STATUS = "DocsCommandsIT-http-status";
 
     @TempDir
     Path folder;
@@ -178,7 +180,9 @@ class DocsCommandsIT {
     private void run(String where, Block block, int port, Path state) throws Exception {
         String commands = block.text().replace("localhost:8080", "localhost:" + port);
         commands = KEY_STAND_IN.matcher(commands).replaceAll("$1" + orgKey);
-        String script = "set -a\n. " + state + "\nset -eo pipefail\n" + commands
+        // every curl of the block reports its HTTP status on stderr: curl -s exits 0 on any status
+        String script = "set -a\n. " + state + "\nset -eo pipefail\n"
+                + "curl() { command curl -w '%{stderr}" + STATUS + " %{http_code}\\n' \"$@\"; }\n" + commands
                 + "\nset +e\nexport -p > " + state + "\n";
         Path out = folder.resolve("block.out");
         Path err = folder.resolve("block.err");
@@ -197,9 +201,24 @@ class DocsCommandsIT {
                     + Files.readString(err);
             assertEquals(0, bash.exitValue(), () -> context);
             List<JsonObject> answers = jsonObjects(printed);
+            // the HTTP statuses: 2xx, or 4xx as many times as the docs print an error answer for the block
+            List<Integer> statuses = new ArrayList<>();
+            Matcher status = Pattern.compile("^" + STATUS + " (\\d{3})$", Pattern.MULTILINE).matcher(Files.readString(err));
+            while (status.find()) {
+                statuses.add(Integer.parseInt(status.group(1)));
+            }
+            long documentedErrors = block.answers().stream().filter(answer -> LiveSocket.parse(answer).containsKey("detail"))
+                    .count();
+            assertTrue(!block.text().contains("curl ") || !statuses.isEmpty(), () -> "no status: " + context);
+            assertTrue(statuses.stream().allMatch(code -> code >= 200 && code < 500 && (code < 300 || documentedErrors > 0)),
+                    () -> "statuses " + statuses + ": " + context);
+            assertEquals(documentedErrors, statuses.stream().filter(code -> code >= 400).count(),
+                    () -> "statuses " + statuses + ", the docs print " + documentedErrors + " errors: " + context);
             if (block.answers().isEmpty()) {
                 for (JsonObject answer : answers) {
                     assertFalse(answer.containsKey("detail"), () -> "an error the docs do not show: " + context);
+                    assertFalse(answer.containsKey("active") && !answer.getBoolean("active"),
+                            () -> "an inactive token the docs do not show: " + context);
                 }
                 return;
             }
@@ -273,7 +292,7 @@ class DocsCommandsIT {
     /** Waits until the readiness probe says UP, as the README tells the reader to. */
     private void awaitReady(int port, Path log) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(420); // a loaded 2-core machine took 137 s to start one
         while (System.nanoTime() < deadline) {
             if (!server.isAlive()) {
                 fail("latchkey-micro.jar exited:\n" + Files.readString(log));
