@@ -12,6 +12,7 @@ import dev.latchkey.tokens.control.TokenFailure;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +27,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The examples in {@code /openapi} are real answers: each documented success example has the keys and JSON types
  * of the answer the service really gives (values such as ids and times differ), and each documented error
- * example is provoked here and answered with exactly its status and detail. Each documented request body that
+ * example is provoked on the operation that documents it (its method and path, not any operation) and answered
+ * with exactly its status and detail (a HEAD answer has no body: its status). The one example of the shared
+ * {@code BadRequest} answer names a field of {@code generate_access_token}; on the other operations that refer to
+ * it a 400 is provoked and its own detail checked. Each documented request body that
  * holds no stand-in ({@code "..."}) is sent as it is and must succeed. A new example the test does not know
  * fails it until a real request for it is added here.
  *
@@ -71,20 +75,49 @@ class OpenApiExamplesIT extends BlackBoxTest {
             JsonShapes.assertSameShape(example.getKey(), example.getValue(), answer);
         }
 
-        Map<String, Supplier<Api.Reply>> provoked = errorRequests();
+        Map<String, Supplier<String>> credentials = errorCredentials();
+        Map<String, Supplier<Api.Reply>> badRequests = badRequests();
+        int provokedCount = 0;
         for (String error : errors) {
-            if (error.equals(DATABASE_DOWN)) {
+            String[] parts = error.split(" ", 4); // method, path, status, detail
+            String operation = parts[0] + " " + parts[1];
+            int status = Integer.parseInt(parts[2]);
+            String detail = parts[3];
+            if ((status + " " + detail).equals(DATABASE_DOWN)) {
                 continue;
             }
-            Supplier<Api.Reply> request = provoked.get(error);
-            if (request == null) {
-                fail("/openapi documents the error " + error + ", which this test does not provoke: "
+            Api.Reply provoked;
+            String expected = detail;
+            if (status == 400 && detail.equals(BAD_REQUEST_EXAMPLE) && !operation.equals("POST /api/v1/generate_access_token")) {
+                Supplier<Api.Reply> request = badRequests.get(operation);
+                if (request == null || !BAD_REQUEST_DETAILS.containsKey(operation)) {
+                    fail(operation + " documents a 400 this test does not provoke on it: add a request that gets one");
+                }
+                provoked = request.get();
+                expected = BAD_REQUEST_DETAILS.get(operation);
+            } else if (status == 400 && detail.equals(BAD_REQUEST_EXAMPLE)) {
+                provoked = api.post("api/v1/generate_access_token", bearer(ORG_KEY),
+                        "{\"client_id\": \"c\", \"duration_secs\": 0}");
+            } else if (status == 403 && detail.equals("Origin not allowed") && operation.equals("GET /api/v1/client_ws")) {
+                String token = api.mintToken(Api.uniqueClient(), 600);
+                LiveSocket.Refusal refusal = LiveSocket.refused(LiveSocket.uri(base, token),
+                        Map.of("Origin", "http://evil.example"));
+                provoked = new Api.Reply(refusal.status(), refusal.headers(), refusal.body());
+            } else if (credentials.containsKey(status + " " + detail)) {
+                provoked = send(parts[0], parts[1], credentials.get(status + " " + detail).get());
+            } else {
+                provoked = fail("/openapi documents the error " + error + ", which this test does not provoke: "
                         + "add a request that gets it, or correct the example");
             }
-            int space = error.indexOf(' ');
-            request.get().assertError(Integer.parseInt(error.substring(0, space)), error.substring(space + 1));
+            assertEquals(status, provoked.status(), () -> error + ": answered " + provoked.status() + " " + provoked.body());
+            if (!parts[0].equals("HEAD")) {
+                provoked.assertError(status, expected);
+            }
+            provokedCount++;
         }
-        assertTrue(errors.contains("401 Token has been revoked"), errors::toString);
+        System.out.println("OpenApiExamplesIT: " + provokedCount + " documented errors provoked on their operations");
+        assertTrue(errors.contains("GET /api/v1/client_api 401 Token has been revoked"), errors::toString);
+        assertTrue(errors.contains("GET /api/v1/client_ws 401 Token has been revoked"), errors::toString);
 
         int sent = 0;
         for (Map.Entry<String, JsonValue> body : requestExamples(paths).entrySet()) {
@@ -135,7 +168,7 @@ class OpenApiExamplesIT extends BlackBoxTest {
 
     /**
      * Every example of every operation's answers, $refs to components resolved: JSON success examples by
-     * {@code "<METHOD> <path> <status>"}, error examples as {@code "<status> <detail>"}.
+     * {@code "<METHOD> <path> <status>"}, error examples as {@code "<METHOD> <path> <status> <detail>"}.
      */
     private static void collectExamples(JsonObject document, Map<String, JsonValue> successes, Set<String> errors) {
         JsonObject components = document.getJsonObject("components").getJsonObject("responses");
@@ -162,7 +195,7 @@ class OpenApiExamplesIT extends BlackBoxTest {
                                     () -> path + " " + status + ": an error example is not an object: " + example);
                             JsonObject error = example.asJsonObject();
                             assertEquals(Set.of("detail"), error.keySet(), () -> "an error body is only detail: " + error);
-                            errors.add(status + " " + error.getString("detail"));
+                            errors.add(method.toUpperCase() + " " + path + " " + status + " " + error.getString("detail"));
                         }
                     }
                 }
@@ -229,40 +262,96 @@ class OpenApiExamplesIT extends BlackBoxTest {
         return real;
     }
 
-    /** A request that gets each documented error, by {@code "<status> <detail>"}. */
-    private Map<String, Supplier<Api.Reply>> errorRequests() {
+    /** The Authorization header that gets each documented 401, by {@code "<status> <detail>"} (null: none). */
+    private Map<String, Supplier<String>> errorCredentials() {
         String client = Api.uniqueClient();
         String token = api.mintToken(client, 600);
         JsonObject payload = ForgedTokens.payload(token);
         String kid = ForgedTokens.kid(token);
         long later = ForgedTokens.nowSeconds() + 600;
-        String clientApi = "api/v1/client_api";
-        Map<String, Supplier<Api.Reply>> requests = new LinkedHashMap<>();
-        requests.put("400 duration_secs must be an integer between 1 and 86400", () -> api.post(
-                "api/v1/generate_access_token", bearer(ORG_KEY), "{\"client_id\": \"c\", \"duration_secs\": 0}"));
-        requests.put("401 Authorization header is missing", () -> api.get(clientApi, null));
-        requests.put("401 Authorization header must start with Bearer", () -> api.get(clientApi, "Basic dXNlcg=="));
-        requests.put("401 Invalid API key", () -> new Api(base, "fl-not-a-key-of-anyone").listTokens(client));
-        requests.put("401 Invalid admin key", () -> api.get("api/v1/admin/orgs", bearer("not-the-admin-key")));
-        requests.put("401 Invalid token format", () -> api.clientApi("not-a-jwt"));
-        requests.put("401 Invalid token format: missing required fields", () -> api.clientApi(ForgedTokens.sign(kid,
+        Map<String, Supplier<String>> credentials = new LinkedHashMap<>();
+        credentials.put("401 Authorization header is missing", () -> null);
+        credentials.put("401 Authorization header must start with Bearer", () -> "Basic dXNlcg==");
+        credentials.put("401 Invalid API key", () -> bearer("fl-not-a-key-of-anyone"));
+        credentials.put("401 Invalid admin key", () -> bearer("not-the-admin-key"));
+        credentials.put("401 Invalid token format", () -> bearer("not-a-jwt"));
+        credentials.put("401 Invalid token format: missing required fields", () -> bearer(ForgedTokens.sign(kid,
                 "{\"iss\":\"latchkey\",\"client_id\":\"c\",\"iat\":1,\"exp\":" + later + "}")));
-        requests.put("401 Token has expired", () -> api.clientApi(ForgedTokens.sign(kid, ForgedTokens.claims(
+        credentials.put("401 Token has expired", () -> bearer(ForgedTokens.sign(kid, ForgedTokens.claims(
                 client, payload.getString("token_id"), ForgedTokens.nowSeconds() - 5))));
-        requests.put("401 Invalid token, token not found in database", () -> api.clientApi(ForgedTokens.sign(kid,
+        credentials.put("401 Invalid token, token not found in database", () -> bearer(ForgedTokens.sign(kid,
                 ForgedTokens.claims(client, UUID.randomUUID().toString(), later))));
-        requests.put("401 Invalid token, client_id mismatch", () -> api.clientApi(ForgedTokens.sign(kid,
+        credentials.put("401 Invalid token, client_id mismatch", () -> bearer(ForgedTokens.sign(kid,
                 ForgedTokens.claims("someone-else", payload.getString("token_id"), later))));
-        requests.put("401 Token has been revoked", () -> {
+        credentials.put("401 Token has been revoked", () -> {
             String revoked = api.mintToken(client, 600);
             assertEquals(200, api.revoke(revoked).status());
-            return api.clientApi(revoked);
+            return bearer(revoked);
         });
-        requests.put("403 Origin not allowed", () -> {
-            LiveSocket.Refusal refusal = LiveSocket.refused(LiveSocket.uri(base, token),
-                    Map.of("Origin", "http://evil.example"));
+        return credentials;
+    }
+
+    /** The operation's method on its path (parameters filled in), with {@code authorization}; a handshake for the WebSocket. */
+    private Api.Reply send(String method, String path, String authorization) {
+        String concrete = path.substring(1).replace("{org_id}", UUID.randomUUID().toString())
+                .replace("{key_id}", UUID.randomUUID().toString()).replace("{path}", "orders/7");
+        if (path.equals("/api/v1/client_ws")) {
+            LiveSocket.Refusal refusal = LiveSocket.refused(URI.create(api.uri(concrete).toString().replaceFirst("^http", "ws")),
+                    authorization == null ? Map.of() : Map.of("Authorization", authorization));
             return new Api.Reply(refusal.status(), refusal.headers(), refusal.body());
-        });
+        }
+        HttpRequest.BodyPublisher body = Set.of("POST", "PUT", "PATCH").contains(method)
+                ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody();
+        HttpRequest.Builder request = api.request(concrete, authorization).method(method, body);
+        if (!body.equals(HttpRequest.BodyPublishers.noBody())) {
+            request.header("Content-Type", "application/json");
+        }
+        return api.send(request);
+    }
+
+    /** The shared BadRequest component's one example. */
+    private static final String BAD_REQUEST_EXAMPLE = "duration_secs must be an integer between 1 and 86400";
+
+    /** The detail each operation other than generate_access_token gives for the 400 {@link #badRequests} provokes. */
+    private static final Map<String, String> BAD_REQUEST_DETAILS = Map.ofEntries(
+            Map.entry("POST /api/v1/revoke_token", "access_token is required"),
+            Map.entry("POST /api/v1/revoke_client_tokens", "client_id is required"),
+            Map.entry("POST /api/v1/introspect", "access_token is required"),
+            Map.entry("GET /api/v1/client_tokens", "client_id is required"),
+            Map.entry("POST /api/v1/client_messages", "client_id is required"),
+            Map.entry("POST /api/v1/admin/orgs", "name is required"),
+            Map.entry("PUT /api/v1/admin/orgs/{org_id}/upstream", "url is required"),
+            Map.entry("GET /api/v1/client_api/{path}", "Invalid path"),
+            Map.entry("HEAD /api/v1/client_api/{path}", "Invalid path"),
+            Map.entry("POST /api/v1/client_api/{path}", "Invalid path"),
+            Map.entry("PUT /api/v1/client_api/{path}", "Invalid path"),
+            Map.entry("PATCH /api/v1/client_api/{path}", "Invalid path"),
+            Map.entry("DELETE /api/v1/client_api/{path}", "Invalid path"),
+            Map.entry("OPTIONS /api/v1/client_api/{path}", "Invalid path"));
+
+    /** A request that gets a 400 on each operation that documents one, other than generate_access_token. */
+    private Map<String, Supplier<Api.Reply>> badRequests() {
+        Map<String, Supplier<Api.Reply>> requests = new LinkedHashMap<>();
+        for (String path : List.of("revoke_token", "revoke_client_tokens", "introspect", "client_messages")) {
+            requests.put("POST /api/v1/" + path, () -> api.post("api/v1/" + path, bearer(ORG_KEY), "{}"));
+        }
+        requests.put("GET /api/v1/client_tokens", () -> api.get("api/v1/client_tokens", bearer(ORG_KEY)));
+        requests.put("POST /api/v1/admin/orgs", () -> api.post("api/v1/admin/orgs", bearer(ADMIN_KEY), "{}"));
+        Api.Reply org = api.post("api/v1/admin/orgs", bearer(ADMIN_KEY), body("name", "org-" + UUID.randomUUID()));
+        String orgId = org.json().getString("org_id");
+        requests.put("PUT /api/v1/admin/orgs/{org_id}/upstream", () -> api.send(api.request(
+                "api/v1/admin/orgs/" + orgId + "/upstream", bearer(ADMIN_KEY)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{}"))));
+        // the proxy: an organization with an upstream (nobody listens there), a path that would leave its base
+        Api.Reply upstream = api.send(api.request("api/v1/admin/orgs/" + orgId + "/upstream", bearer(ADMIN_KEY))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"url\":\"http://127.0.0.1:1/base\"}")));
+        assertEquals(200, upstream.status(), upstream.body());
+        String token = new Api(base, org.json().getString("api_key")).mintToken(Api.uniqueClient(), 600);
+        for (String method : List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
+            requests.put(method + " /api/v1/client_api/{path}", () -> api.send(api.request(
+                    "api/v1/client_api/orders/a%2Fb", bearer(token)).method(method, HttpRequest.BodyPublishers.noBody())));
+        }
         return requests;
     }
 
