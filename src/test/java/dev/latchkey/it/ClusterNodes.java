@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClusterNodes implements AutoCloseable {
 
-    private static final long READY_SECONDS = 240;
+    private static final long READY_SECONDS = 480; // three JVMs starting together on a loaded 2-core machine took over 240 s
 
     private final Path dir;
     private final Map<String, String> environment;
@@ -106,16 +106,27 @@ final class ClusterNodes implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        // every node is stopped whatever fails on the way; the first failure is thrown at the end
+        Throwable failure = null;
         for (Process process : processes) {
             if (process != null && process.isAlive()) {
-                signal(process, "CONT"); // a paused process cannot act on SIGTERM
+                try {
+                    signal(process, "CONT"); // a paused process cannot act on SIGTERM
+                } catch (Exception | AssertionError e) {
+                    failure = failure == null ? e : failure;
+                }
                 process.destroy();
             }
         }
         for (Process process : processes) {
             if (process != null && !process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL ends a paused process too
             }
+        }
+        if (failure instanceof Exception e) {
+            throw e;
+        } else if (failure != null) {
+            throw (AssertionError) failure;
         }
     }
 
