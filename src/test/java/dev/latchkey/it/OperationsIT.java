@@ -108,21 +108,21 @@ class OperationsIT {
         }
         api.clientApi(socketToken).assertError(401, "Token has been revoked");
         String after = get(base, "metrics").body();
-        assertEquals(2, delta(before, after, "latchkey_tokens_minted_total", ""));
-        assertEquals(2, delta(before, after, "latchkey_validations_total", "outcome=\"accepted\",surface=\"rest\""));
-        assertEquals(1, delta(before, after, "latchkey_validations_total",
+        assertEquals(2, PrometheusText.delta(before, after, "latchkey_tokens_minted_total", ""));
+        assertEquals(2, PrometheusText.delta(before, after, "latchkey_validations_total", "outcome=\"accepted\",surface=\"rest\""));
+        assertEquals(1, PrometheusText.delta(before, after, "latchkey_validations_total",
                 "outcome=\"invalid_format\",surface=\"rest\""));
-        assertEquals(1, delta(before, after, "latchkey_validations_total", "outcome=\"revoked\",surface=\"rest\""));
-        assertEquals(1, delta(before, after, "latchkey_validations_total",
+        assertEquals(1, PrometheusText.delta(before, after, "latchkey_validations_total", "outcome=\"revoked\",surface=\"rest\""));
+        assertEquals(1, PrometheusText.delta(before, after, "latchkey_validations_total",
                 "outcome=\"accepted\",surface=\"websocket_handshake\""));
-        assertEquals(1, delta(before, after, "latchkey_revocations_total", "kind=\"token\""));
-        assertEquals(1, delta(before, after, "latchkey_websocket_closes_total", "code=\"4401\""));
-        assertTrue(delta(before, after, "latchkey_token_cache_hits_total", "") >= 1, after);
-        assertTrue(delta(before, after, "latchkey_token_cache_misses_total", "") >= 1, after);
+        assertEquals(1, PrometheusText.delta(before, after, "latchkey_revocations_total", "kind=\"token\""));
+        assertEquals(1, PrometheusText.delta(before, after, "latchkey_websocket_closes_total", "code=\"4401\""));
+        assertTrue(PrometheusText.delta(before, after, "latchkey_token_cache_hits_total", "") >= 1, after);
+        assertTrue(PrometheusText.delta(before, after, "latchkey_token_cache_misses_total", "") >= 1, after);
         assertTrue(after.contains("latchkey_revoke_close_latency_seconds_count"), after);
         assertTrue(after.contains("latchkey_websockets_open"), after);
         assertTrue(after.contains("latchkey_access_log_dropped_lines_total{"), after);
-        assertEquals(0, delta(before, after, "latchkey_access_log_dropped_lines_total", ""), "a line was dropped");
+        assertEquals(0, PrometheusText.delta(before, after, "latchkey_access_log_dropped_lines_total", ""), "a line was dropped");
         assertFalse(after.contains(client), "a client_id is a label");
         assertFalse(after.contains(token.substring(0, 30)), "a token is in the metrics");
     }
@@ -187,23 +187,6 @@ class OperationsIT {
     }
 
     /** How much the series with exactly these labels grew (0 when it appears in neither text). */
-    private static long delta(String before, String after, String name, String labels) {
-        return Math.round(value(after, name, labels) - value(before, name, labels));
-    }
-
-    private static double value(String text, String name, String labels) {
-        for (String line : text.split("\n")) {
-            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-                String tags = line.contains("{") ? line.substring(line.indexOf('{') + 1, line.indexOf('}')) : "";
-                String withoutScope = tags.replaceAll(",?mp_scope=\"[^\"]*\"", "").replaceAll("^,", "");
-                if (withoutScope.equals(labels)) {
-                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
-        }
-        return 0;
-    }
-
     private static int status(URL base, String path) {
         try {
             return get(base, path).statusCode();
