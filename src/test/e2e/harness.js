@@ -144,7 +144,7 @@ export async function start() {
   }
   const env = { latchkey, appOrigin, otherOrigin, app, server, log, browser: null };
   try {
-    await waitForReady(server, log, 180);
+    await waitForReady(server, log, 420); // a loaded 2-core machine took over 180 s to start it
     env.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
       headless: true,
