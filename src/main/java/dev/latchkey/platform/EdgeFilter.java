@@ -113,19 +113,25 @@ public class EdgeFilter extends HttpFilter {
     }
 
     /**
-     * Whether the request is for the upstream proxy: a path below {@code /api/v1/client_api/} (the container's
-     * decoded path, without {@code ;} parameters), not {@code /api/v1/client_api} itself. Only the API's requests
-     * pay more than one comparison.
+     * Whether the request is for the upstream proxy: a path below {@code /api/v1/client_api/}, not
+     * {@code /api/v1/client_api} itself, either as the container mapped it (decoded, {@code ;} parameters dropped,
+     * {@code .} and {@code ..} resolved) or as the client sent it. The sent target counts too because the container
+     * resolves {@code ..;} and {@code ..} before it maps a path: {@code /api/v1/client_api/a/..;/..;/admin} maps to
+     * {@code /api/v1/admin}, and must reach the relay to be refused ({@code Invalid path}), never another resource.
      */
     static boolean isProxied(HttpServletRequest request) {
-        if (!API.equals(request.getServletPath())) {
-            return false;
+        String mapped = request.getPathInfo();
+        if (mapped != null && API.equals(request.getServletPath()) && isBelowClientRoot(mapped, 0)) {
+            return true;
         }
-        String path = request.getPathInfo();
-        if (path == null) {
-            return false;
-        }
-        int start = 0;
+        String sent = request.getRequestURI();
+        int api = request.getContextPath().length();
+        return sent.startsWith(API, api) && sent.startsWith("/", api + API.length())
+                && isBelowClientRoot(sent, api + API.length());
+    }
+
+    /** Whether {@code path}, from {@code start} and past its slashes, is {@code client_api/} and something more. */
+    private static boolean isBelowClientRoot(String path, int start) {
         while (start < path.length() && path.charAt(start) == '/') {
             start++;
         }

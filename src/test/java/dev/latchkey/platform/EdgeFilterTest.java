@@ -10,13 +10,31 @@ import org.junit.jupiter.api.Test;
 /** Which requests the edge filter hands to the upstream relay. */
 class EdgeFilterTest {
 
-    private static HttpServletRequest request(String servletPath, String pathInfo) {
+    /** A request the container mapped to these paths, sent as {@code sent} (below the context path "/ctx"). */
+    private static HttpServletRequest request(String servletPath, String pathInfo, String sent) {
         return (HttpServletRequest) Proxy.newProxyInstance(EdgeFilterTest.class.getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class}, (proxy, call, args) -> switch (call.getName()) {
                     case "getServletPath" -> servletPath;
                     case "getPathInfo" -> pathInfo;
+                    case "getContextPath" -> "/ctx";
+                    case "getRequestURI" -> "/ctx" + sent;
                     default -> throw new UnsupportedOperationException(call.getName());
                 });
+    }
+
+    private static HttpServletRequest request(String servletPath, String pathInfo) {
+        return request(servletPath, pathInfo, servletPath + (pathInfo == null ? "" : pathInfo));
+    }
+
+    /** The container resolves '..' and '..;' before mapping; the sent target still goes to the relay's refusal. */
+    @Test
+    void pathsThatWalkOutOfTheClientApiAsSentAreProxied() {
+        assertTrue(EdgeFilter.isProxied(request("/api/v1", "/admin", "/api/v1/client_api/a/..;/..;/admin")));
+        assertTrue(EdgeFilter.isProxied(request("/api/v1", "/admin", "/api/v1/client_api/..;/admin")));
+        assertTrue(EdgeFilter.isProxied(request("/api/v1", "/client_api", "/api/v1/client_api/x/..")));
+        assertTrue(EdgeFilter.isProxied(request("/console", "/x", "/api/v1/client_api/../../console/x")));
+        assertFalse(EdgeFilter.isProxied(request("/api/v1", "/client_api", "/api/v1/client_api;x=1")));
+        assertFalse(EdgeFilter.isProxied(request("/api/v1", "/admin", "/api/v1client_api/x")));
     }
 
     @Test

@@ -76,6 +76,7 @@ public class UpstreamRelay extends HttpServlet {
     private static final Pattern HEADER_LIST = Pattern.compile(
             "[!#$%&'*+.^_`|~0-9A-Za-z-]+(\\s*,\\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*");
     private static final int MAX_HEADER_LIST = 1024;
+    private static final String API_PREFIX = "/api/v1/";
     private static final String CLIENT_PREFIX = "client_api/";
     private static final Logger LOG = Logger.getLogger(UpstreamRelay.class.getName());
     private static final Set<Integer> NO_BODY = Set.of(204, 304);
@@ -203,9 +204,12 @@ public class UpstreamRelay extends HttpServlet {
      * as the client sent it.
      */
     private static URI target(UpstreamTarget upstream, HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        int start = request.getContextPath().length() + request.getServletPath().length();
-        // the servlet path of a named forward is the original request's: the API's prefix
+        String uri = request.getRequestURI(); // as sent: the container's mapped path has '..' resolved
+        int start = request.getContextPath().length();
+        if (!uri.startsWith(API_PREFIX, start)) {
+            throw ApiError.badRequest(INVALID_PATH); // such as /api/./v1/client_api/x
+        }
+        start += API_PREFIX.length();
         while (start < uri.length() && uri.charAt(start) == '/') {
             start++;
         }
