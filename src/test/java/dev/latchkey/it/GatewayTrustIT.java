@@ -116,6 +116,25 @@ class GatewayTrustIT extends BlackBoxTest {
         return names.stream().map(name -> name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "-")).toList();
     }
 
+    // ---- 0. one credential ----
+
+    /**
+     * A server that reads one occurrence of a repeated header reads whichever its API picks (NousResearch/hermes-agent
+     * pull request 80779: {@code headers.get} chose one {@code X-Forwarded-For} of several; the Servlet API's
+     * {@code getHeader} gives the first). RFC 9110 section 5.3 allows no second {@code Authorization} (divviup/janus
+     * issue 3163): the proxy refuses it, whichever comes first, and the upstream never hears of the request.
+     */
+    @Test
+    void aSecondAuthorizationHeaderIsRefusedOnTheProxy() throws IOException {
+        String marker = marker();
+        for (String second : List.of("Bearer not-a-jwt", "Bearer " + token)) {
+            assertRefused(exchange(request("GET", "/api/v1/client_api/" + marker, "Authorization: Bearer " + token,
+                    "Authorization: " + second, "Connection: close")), 400,
+                    "More than one credential: send one Authorization header");
+        }
+        assertEquals(List.of(), upstream.requestsWith(marker));
+    }
+
     // ---- 1. header names ----
 
     /**

@@ -130,13 +130,15 @@ public class UpstreamRelay extends HttpServlet {
         if (allowedOrigin) {
             response.setHeader(ClientCorsFilter.ALLOW_ORIGIN, origin);
         }
-        Verdict verdict = validator.validateCredential(request.getHeader("Authorization"));
-        counts.count(verdict);
         try {
+            // every Authorization header, not getHeader's first: a second credential is refused, never ignored
+            List<String> credentials = Collections.list(request.getHeaders("Authorization"));
+            Verdict verdict = validator.validateCredential(credentials.isEmpty() ? null : String.join(",", credentials));
+            counts.count(verdict);
+            if (BearerCredentials.isRepeated(credentials)) {
+                throw ApiError.badRequest(BearerCredentials.AMBIGUOUS);
+            }
             if (!verdict.isAccepted()) {
-                if (BearerCredentials.isRepeated(Collections.list(request.getHeaders("Authorization")))) {
-                    throw ApiError.badRequest(BearerCredentials.AMBIGUOUS);
-                }
                 throw new ApiError(verdict.failure().status(), verdict.failure().detail());
             }
             if (!FORWARDED_METHODS.contains(method)) {
