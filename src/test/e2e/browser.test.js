@@ -390,6 +390,53 @@ describe("the org console", () => {
     await page.close();
   });
 
+  test("the organization's newest tokens and one by its id, without knowing the client first", async () => {
+    const page = await consolePage(1200, 900);
+    await page.fill("#org-key", ORG_KEY);
+    await page.click("#key-use");
+    await page.locator("#key-status.ok").waitFor();
+    // placeholders read as examples, never as filled-in values (issue 34)
+    for (const id of ["org-key", "mint-client", "mint-metadata", "revoke-reason", "revoke-all-reason", "list-client",
+      "list-token-id"]) {
+      assert.match(await page.getAttribute(`#${id}`, "placeholder"), /^(for example|any |paste )/, id);
+    }
+    const client = unique("console-find");
+    await page.fill("#mint-client", client);
+    await page.click("#mint");
+    await page.locator("#mint-result").getByText("Minted token").waitFor();
+    const tokenId = (await page.textContent("#mint-result")).match(/Minted token (\S+) for/)[1];
+    tokensSeen.push(await page.inputValue("#token"));
+
+    await page.fill("#list-client", "");
+    await page.click("#list");
+    await page.locator("#list-result").getByText("of your organization, newest first.").waitFor();
+    const row = page.locator("#tokens tbody tr", { hasText: tokenId });
+    assert.equal(await row.locator('td[data-label="client_id"]').textContent(), client);
+    for (const time of await page.locator('#tokens td[data-label="issued"], #tokens td[data-label="expires"]')
+      .allTextContents()) {
+      assert.match(time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
+
+    await page.fill("#list-token-id", tokenId);
+    await page.click("#list");
+    await page.locator("#list-result").getByText(`1 token(s) with token_id ${tokenId}, newest first.`).waitFor();
+    assert.equal(await page.locator("#tokens tbody tr").count(), 1);
+    await page.fill("#list-token-id", "no-such-token");
+    await page.click("#list");
+    await page.locator("#list-result").getByText("No tokens with token_id no-such-token.").waitFor();
+    assert.equal(await page.isHidden("#tokens"), true);
+    await shot(page, "console-find");
+
+    // the organization's upstream (the harness sets LATCHKEY_UPSTREAM_URL for the default org), no secret
+    await page.click("#upstream-show");
+    await page.locator("#upstream:not([hidden])").waitFor();
+    assert.equal(await page.textContent("#upstream-url"), `${env.appOrigin}/upstream`);
+    assert.equal(await page.textContent("#upstream-messages-url"), `${env.appOrigin}/upstream-messages`);
+    assert.match(await page.textContent("#upstream-updated"), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.doesNotMatch(await page.content(), /lks-/, "the signing secret is never on the page");
+    await page.close();
+  });
+
   for (const [name, width, height] of [["desktop", 1200, 900], ["phone", 390, 844]]) {
     test(`mint, introspect, live socket, list, revoke one and all by clicking (${name})`, async () => {
       const page = await consolePage(width, height);
@@ -419,6 +466,9 @@ describe("the org console", () => {
       await page.click("#socket-open");
       await page.locator("#socket-log").getByText('"type":"session"').waitFor();
       assert.equal(await page.textContent("#socket-state"), "open");
+      // every time the console shows is UTC ISO, like the API's (issue 34)
+      assert.match(await page.locator("#socket-log li").first().textContent(),
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z connecting/);
 
       await page.click("#list");
       await page.locator("#tokens tbody tr").first().waitFor();

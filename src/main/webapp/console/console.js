@@ -31,6 +31,7 @@ function explain(status, detail) {
     "Authorization header must start with Bearer": "The org key looks malformed: check it in step 1.",
     "Invalid token format": "That is not a token issued by this Latchkey.",
     "Token not found": "This token does not belong to your organization.",
+    "No upstream is set for this organization": "The admin sets one with PUT /api/v1/admin/orgs/{org_id}/upstream (docs/gateway.md).",
   };
   const hint = hints[detail] ? " " + hints[detail] : "";
   return `Error ${status}: ${detail}.${hint}`;
@@ -145,7 +146,7 @@ $("revoke").addEventListener("click", () => {
 
 function logLine(text) {
   const item = document.createElement("li");
-  item.textContent = `${new Date().toLocaleTimeString()} ${text}`;
+  item.textContent = `${new Date().toISOString()} ${text}`; // UTC, like every time the API shows
   $("socket-log").append(item);
   item.scrollIntoView({ block: "nearest" });
 }
@@ -205,7 +206,7 @@ $("socket-send").addEventListener("click", () => {
   }
 });
 
-// 4. a client's tokens
+// 4. find tokens: a client's, one by its id, or the organization's newest
 function cell(row, label, text, cls) {
   const td = document.createElement("td");
   td.dataset.label = label;
@@ -216,7 +217,10 @@ function cell(row, label, text, cls) {
 
 async function listTokens(append) {
   const client = $("list-client").value;
-  const query = new URLSearchParams({ client_id: client, limit: "20" });
+  const tokenId = $("list-token-id").value.trim();
+  const query = new URLSearchParams({ limit: "20" });
+  if (client) query.set("client_id", client);
+  if (tokenId) query.set("token_id", tokenId);
   if (append && nextCursor) query.set("cursor", nextCursor);
   const answer = await call("GET", "client_tokens?" + query);
   const body = $("tokens").querySelector("tbody");
@@ -226,6 +230,7 @@ async function listTokens(append) {
     const row = document.createElement("tr");
     const state = t.revoked_at ? "revoked" : Date.parse(t.expires_at) <= now ? "expired" : "active";
     cell(row, "token_id", t.token_id);
+    cell(row, "client_id", t.client_id);
     cell(row, "issued", t.issued_at);
     cell(row, "expires", t.expires_at);
     cell(row, "state", state, `state ${state}`);
@@ -235,8 +240,10 @@ async function listTokens(append) {
   nextCursor = answer.next_cursor ?? null;
   $("list-more").hidden = !nextCursor;
   $("tokens").hidden = body.children.length === 0;
+  const whose = tokenId ? `with token_id ${tokenId}${client ? ` of ${client}` : ""}`
+    : client ? `of ${client}` : "of your organization";
   show($("list-result"), true, body.children.length === 0
-    ? `No tokens for ${client}.` : `${body.children.length} token(s) of ${client}, newest first.`);
+    ? `No tokens ${whose}.` : `${body.children.length} token(s) ${whose}, newest first.`);
 }
 
 $("list-form").addEventListener("submit", (event) => {
@@ -249,7 +256,7 @@ $("revoke-all").addEventListener("click", () => {
   const box = $("list-result");
   run(box, async () => {
     const client = $("list-client").value;
-    if (!client) throw new Error("Enter the client_id above first.");
+    if (!client) throw new Error("Enter the client_id above first: revoking all is for one client.");
     if (!window.confirm(`Revoke every token of client ${client}? Its open connections close at once.`)) {
       show(box, true, "Nothing revoked.");
       return;
@@ -258,5 +265,19 @@ $("revoke-all").addEventListener("click", () => {
     const answer = await call("POST", "revoke_client_tokens", { client_id: client, ...(reason ? { reason } : {}) });
     await listTokens(false);
     show(box, true, `${answer.message}: ${answer.revoked_count} revoked.`);
+  });
+});
+
+// 5. the organization's upstream, read with the org key (never its signing secret)
+$("upstream-show").addEventListener("click", () => {
+  const box = $("upstream-result");
+  $("upstream").hidden = true;
+  box.hidden = true;
+  run(box, async () => {
+    const answer = await call("GET", "upstream");
+    $("upstream-url").textContent = answer.url;
+    $("upstream-messages-url").textContent = answer.messages_url ?? "(none: socket messages are not forwarded)";
+    $("upstream-updated").textContent = answer.updated_at;
+    $("upstream").hidden = false;
   });
 });

@@ -72,9 +72,7 @@ public final class Launcher {
             System.exit(REFUSED);
             return;
         }
-        if (json) {
-            JsonLines.install();
-        }
+        ConsoleLines.install(json);
         Banner.print(List.of(args), Launcher::setting, clustered);
         Shutdown.handleSignals();
         FirstFailure firstFailure = FirstFailure.attach();

@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
 /**
  * The server log's shape, given to Payara Micro as {@code --logproperties} (unless the user passes their own):
  * one line per record ({@code LATCHKEY_LOG_FORMAT=text}, the default) or one JSON object per record ({@code json},
- * Payara's JSONLogFormatter), and Payara's start-up chatter turned down to warnings:
+ * {@link JsonLogFormatter}), and Payara's start-up chatter turned down to warnings:
  * the expired root certificates of its bundled trust store (one warning with a hex dump each), the EJB JNDI names,
  * the library banners, and Payara Micro's multi-line instance descriptor and endpoint list ({@link StartChatter}).
  * Latchkey's own lines, the org key among them, keep INFO.
@@ -47,8 +47,8 @@ final class Logs {
             "org.eclipse.krazo.level=WARNING",
             "fish.payara.microprofile.openapi.level=WARNING");
 
-    /** Payara's formatter: one JSON object per record; a Map among the record's parameters adds its entries as fields. */
-    static final String JSON_FORMATTER = "fish.payara.enterprise.server.logging.JSONLogFormatter";
+    /** One JSON object per record in the jar's one schema; a Map among the record's parameters adds its entries. */
+    static final String JSON_FORMATTER = JsonLogFormatter.class.getName();
 
     /**
      * Loggers that stay at INFO whatever the user's file says. Grizzly's HTTP/WebSocket filters dump whole requests

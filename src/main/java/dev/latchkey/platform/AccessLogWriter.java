@@ -21,7 +21,9 @@ import org.eclipse.microprofile.metrics.Counter;
  * daemon thread wakes every {@value #INTERVAL_MILLIS} ms, redacts and formats what is queued and writes it with
  * one write and one flush. The lines look like the server's own records, in text
  * ({@code 2026-11-30 06:57:29 INFO dev.latchkey.access: ...}) or, with {@code LATCHKEY_LOG_FORMAT=json}, as one
- * JSON object each with the fields of Payara's JSON log formatter.
+ * JSON object each in the schema of the server's other records, plus the request's parts as fields:
+ * {@code address}, {@code method}, {@code path}, {@code query} (only when there is one; redacted like the text),
+ * {@code status} (a number) and {@code duration_ms} (a number, to a tenth).
  *
  * <p>Never a secret: the value of every {@code client_key} parameter becomes {@value #REDACTED}, and anything else
  * in the line that looks like a JWT or an org key (a client that put one in its path) is replaced too.
@@ -34,6 +36,7 @@ final class AccessLogWriter implements AutoCloseable {
     /** What a redacted value reads as. */
     static final String REDACTED = "[redacted]";
     static final String LOGGER = "dev.latchkey.access";
+    private static final String THREAD = "latchkey-access-log";
     static final int CAPACITY = 65_536;
     static final long INTERVAL_MILLIS = 100;
     private static final String CLIENT_KEY = "client_key";
@@ -60,7 +63,7 @@ final class AccessLogWriter implements AutoCloseable {
         this.json = json;
         this.out = out;
         this.dropped = dropped;
-        this.writer = new Thread(this::drain, "latchkey-access-log");
+        this.writer = new Thread(this::drain, THREAD);
         writer.setDaemon(true);
         writer.start();
     }
@@ -123,16 +126,29 @@ final class AccessLogWriter implements AutoCloseable {
     }
 
     private void format(StringBuilder text, Entry entry) {
-        if (json) {
-            text.append("{\"Timestamp\":\"");
-            Timestamps.appendIso(text, entry.atMillis());
-            text.append("\",\"Level\":\"INFO\",\"LoggerName\":\"").append(LOGGER)
-                    .append("\",\"TimeMillis\":").append(entry.atMillis())
-                    .append(",\"LevelValue\":800,\"LogMessage\":");
-            JsonText.appendString(text, line(entry)).append("}\n");
-        } else {
-            text.append(prefix(entry.atMillis())).append(line(entry)).append('\n');
+        String path = redact(entry.path());
+        String query = entry.query() == null ? null : redactQuery(entry.query());
+        String line = line(entry, path, query);
+        if (!json) {
+            text.append(prefix(entry.atMillis())).append(line).append('\n');
+            return;
         }
+        // the launcher's JsonLogFormatter schema, then the request's parts as fields of their own
+        text.append("{\"Timestamp\":\"");
+        Timestamps.appendIso(text, entry.atMillis());
+        text.append("\",\"Level\":\"INFO\",\"LevelValue\":800,\"LoggerName\":\"").append(LOGGER)
+                .append("\",\"ThreadName\":\"").append(THREAD).append("\",\"TimeMillis\":").append(entry.atMillis())
+                .append(",\"LogMessage\":");
+        JsonText.appendString(text, line).append(",\"address\":");
+        JsonText.appendString(text, entry.address()).append(",\"method\":");
+        JsonText.appendString(text, entry.method()).append(",\"path\":");
+        JsonText.appendString(text, path);
+        if (query != null) {
+            JsonText.appendString(text.append(",\"query\":"), query);
+        }
+        long tenthsOfMs = entry.nanos() / 100_000;
+        text.append(",\"status\":").append(entry.status())
+                .append(",\"duration_ms\":").append(tenthsOfMs / 10).append('.').append(tenthsOfMs % 10).append("}\n");
     }
 
     /** The text record's start, formatted once a second. */
@@ -145,12 +161,12 @@ final class AccessLogWriter implements AutoCloseable {
         return prefix;
     }
 
-    static String line(Entry entry) {
+    /** The text of the line, from the already redacted path and query (null without one). */
+    private static String line(Entry entry, String path, String query) {
         StringBuilder line = new StringBuilder(96)
-                .append(entry.address()).append(" \"").append(entry.method()).append(' ')
-                .append(redact(entry.path()));
-        if (entry.query() != null) {
-            line.append('?').append(redactQuery(entry.query()));
+                .append(entry.address()).append(" \"").append(entry.method()).append(' ').append(path);
+        if (query != null) {
+            line.append('?').append(query);
         }
         long tenthsOfMs = entry.nanos() / 100_000;
         return line.append("\" ").append(entry.status()).append(' ')

@@ -12,10 +12,11 @@ public final class BearerCredentials {
 
     private static final String SCHEME = "Bearer";
     /**
-     * The detail of the 400 for a request with more than one {@code Authorization} header: ambiguous, so refused
-     * rather than guessed at (two parsers in a chain could each pick a different one).
+     * The detail of the 400 for a request with more than one credential (two {@code Authorization} headers, two
+     * {@code client_key} parameters, a header and a parameter that differ): ambiguous, so refused rather than
+     * guessed at (two parsers in a chain could each pick a different one). One text on every surface.
      */
-    public static final String AMBIGUOUS = "More than one credential: send one Authorization header";
+    public static final String AMBIGUOUS = "More than one credential: send exactly one";
 
     private BearerCredentials() {
     }

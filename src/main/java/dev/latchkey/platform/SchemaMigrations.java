@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -89,7 +90,10 @@ public class SchemaMigrations {
                         .baselineOnMigrate(legacy.isPresent())
                         .load();
                 MigrateResult result = flyway.migrate();
-                LOG.info(() -> "Database schema at version " + result.targetSchemaVersion + " ("
+                // Flyway names no target version when nothing was applied: the current one is in its history
+                MigrationInfo current = result.targetSchemaVersion == null ? flyway.info().current() : null;
+                String version = current != null ? current.getVersion().getVersion() : result.targetSchemaVersion;
+                LOG.info(() -> "Database schema at version " + version + " ("
                         + result.migrationsExecuted + " migrations applied now)");
             } finally {
                 startupLock.release(lock);

@@ -30,9 +30,8 @@ class AmbiguousInputIT extends BlackBoxTest {
 
     private static final String MINT = "api/v1/generate_access_token";
     private static final String TWICE = " (each member may appear once)";
-    private static final String REST_AMBIGUOUS = "More than one credential: send one Authorization header";
-    private static final String WS_AMBIGUOUS =
-            "More than one credential: send one client_key parameter or one Authorization header";
+    /** One text on every surface (issue 34: three wordings had been quoted). */
+    private static final String AMBIGUOUS = "More than one credential: send exactly one";
 
     @Test
     void aMemberNamedTwiceIsRefusedOnEveryBodyAndChangesNothing() {
@@ -124,17 +123,17 @@ class AmbiguousInputIT extends BlackBoxTest {
         // the same valid token twice, and a valid token with a bogus one: never accepted
         for (String second : List.of(bearer(token), "Bearer x.y.z")) {
             api.send(api.request("api/v1/client_api", bearer(token)).header("Authorization", second).GET())
-                    .assertError(400, REST_AMBIGUOUS);
+                    .assertError(400, AMBIGUOUS);
         }
         api.send(api.request(MINT, bearer(ORG_KEY)).header("Authorization", bearer(ORG_KEY))
                         .header("Content-Type", "application/json")
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
                                 "{\"client_id\":\"" + client + "\",\"duration_secs\":60}")))
-                .assertError(400, REST_AMBIGUOUS);
+                .assertError(400, AMBIGUOUS);
         api.send(api.request("api/v1/admin/orgs", bearer(ADMIN_KEY)).header("Authorization", bearer(ADMIN_KEY))
                         .header("Content-Type", "application/json")
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")))
-                .assertError(400, REST_AMBIGUOUS);
+                .assertError(400, AMBIGUOUS);
         assertEquals(1, api.tokenCount(client), "nothing minted");
     }
 
@@ -148,17 +147,17 @@ class AmbiguousInputIT extends BlackBoxTest {
 
         URI twoKeys = URI.create(root + "?client_key=" + LiveSocket.clientKey("Bearer " + valid)
                 + "&client_key=" + LiveSocket.clientKey("Bearer " + revoked));
-        LiveSocket.refused(twoKeys, Map.of()).assertError(400, WS_AMBIGUOUS);
+        LiveSocket.refused(twoKeys, Map.of()).assertError(400, AMBIGUOUS);
         URI sameKeyTwice = URI.create(root + "?client_key=" + LiveSocket.clientKey("Bearer " + valid)
                 + "&client_key=" + LiveSocket.clientKey("Bearer " + valid));
-        LiveSocket.refused(sameKeyTwice, Map.of()).assertError(400, WS_AMBIGUOUS);
+        LiveSocket.refused(sameKeyTwice, Map.of()).assertError(400, AMBIGUOUS);
         LiveSocket.refused(LiveSocket.uri(base, valid), Map.of("Authorization", bearer(revoked)))
-                .assertError(400, WS_AMBIGUOUS);
+                .assertError(400, AMBIGUOUS);
         LiveSocket.refused(LiveSocket.uri(base, "garbage"), Map.of("Authorization", bearer(valid)))
-                .assertError(400, WS_AMBIGUOUS);
+                .assertError(400, AMBIGUOUS);
         // two Authorization headers: sent raw, as the JDK's WebSocket client sends one value per name
         rawHandshake(root.getRawPath(), List.of("Authorization: " + bearer(valid), "Authorization: " + bearer(valid)))
-                .assertError(400, WS_AMBIGUOUS);
+                .assertError(400, AMBIGUOUS);
 
         // the same credential in both places is one credential
         try (LiveSocket socket = LiveSocket.open(LiveSocket.uri(base, valid), Map.of("Authorization", bearer(valid)))) {

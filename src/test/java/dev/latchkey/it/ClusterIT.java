@@ -105,6 +105,10 @@ class ClusterIT {
         System.out.println("ClusterIT: members seen by each node as it joined: " + seen);
         assertEquals(3, seen.size(), startupLogs);
         assertEquals(3, Collections.max(seen), "no node saw all three members: " + seen);
+        for (int i = 0; i < nodes.size(); i++) {
+            // the line docs/clustering.md quotes: each node's log ends up saying all three are there
+            assertTrue(nodes.log(i).contains("members seen: 3"), "node " + i + ":\n" + nodes.log(i));
+        }
         for (Api api : apis) {
             assertEquals(200, api.listTokens("nobody").status(), "the printed key works on every node");
         }

@@ -254,9 +254,18 @@ class GatewayIT extends BlackBoxTest {
 
     @Test
     void withoutAnUpstreamOtherPathsAre404AndTheSessionStays() {
+        // the organization reads its own upstream with its key (the console shows it), never the signing secret
+        Api.Reply own = org.get("api/v1/upstream", Api.bearer(orgKey));
+        assertEquals(200, own.status(), own.body());
+        assertEquals(upstream.url() + "/base", own.json().getString("url"), "as the admin set it, normalized");
+        assertEquals(upstream.url() + "/messages", own.json().getString("messages_url"));
+        assertFalse(own.body().contains("signing_secret") || own.body().contains(secret), own.body());
+        api.get("api/v1/upstream", Api.bearer(api.createOrg().getString("api_key")))
+                .assertError(404, "No upstream is set for this organization");
         Api.Reply removed = api.send(api.request("api/v1/admin/orgs/" + orgId + "/upstream", Api.bearer(Api.ADMIN_KEY))
                 .DELETE());
         assertEquals(200, removed.status(), removed.body());
+        org.get("api/v1/upstream", Api.bearer(orgKey)).assertError(404, "No upstream is set for this organization");
         String token = org.mintToken(Api.uniqueClient(), 600);
         org.get("api/v1/client_api/anything", Api.bearer(token)).assertError(404, "Not found");
         assertEquals(200, org.clientApi(token).status());
@@ -277,6 +286,46 @@ class GatewayIT extends BlackBoxTest {
                 + TestUpstream.SLOW.toMillis() + " ms)");
         // a 504 at all means the timeout fired before the upstream answered; it must not fire before its 2 s
         assertTrue(tookMillis >= 1900, "took " + tookMillis + " ms");
+    }
+
+    /**
+     * The upstream timeout (2 s here) counts silence, not the whole exchange: an upload that keeps moving for 4 s is
+     * forwarded whole, one that stops for 3.5 s is cut with 504. Before, the timeout ran from the start, body included,
+     * so a large upload from a slow client was a 504 whatever the upstream did (seen as a flaky 100 MiB upload).
+     */
+    @Test
+    void theUpstreamTimeoutCountsSilenceNotASlowUploadThatKeepsMoving() throws Exception {
+        String token = org.mintToken(Api.uniqueClient(), 600);
+        byte[] piece = new byte[1024];
+        String moving = slowUpload(token, 8, piece, 500, -1);
+        assertTrue(moving.startsWith("HTTP/1.1 200 "), moving);
+        assertTrue(moving.contains("{\"bytes\":" + 8 * piece.length + "}"), moving);
+
+        long start = System.nanoTime();
+        String stalled = slowUpload(token, 8, piece, 0, 4);
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(stalled.startsWith("HTTP/1.1 504 "), stalled);
+        assertTrue(stalled.endsWith("{\"detail\":\"Upstream timed out\"}"), stalled);
+        assertTrue(tookMillis >= 1900, "cut after " + tookMillis + " ms, before the 2 s of silence");
+    }
+
+    /** PUTs {@code pieces} pieces over a plain socket, pausing between them; stops sending after {@code stopAfter}. */
+    private String slowUpload(String token, int pieces, byte[] piece, long pauseMillis, int stopAfter)
+            throws Exception {
+        URI target = org.uri("api/v1/client_api/upload");
+        try (Socket socket = new Socket(target.getHost(), target.getPort())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT " + target.getRawPath() + " HTTP/1.1\r\nHost: " + target.getAuthority()
+                    + "\r\nAuthorization: " + Api.bearer(token) + "\r\nContent-Length: " + (long) pieces * piece.length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < pieces && i != stopAfter; i++) {
+                out.write(piece);
+                out.flush();
+                Thread.sleep(pauseMillis);
+            }
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /**
@@ -509,6 +558,8 @@ class GatewayIT extends BlackBoxTest {
 
         api.get("api/v1/forward_auth", null).assertError(401, "Authorization header is missing");
         api.get("api/v1/forward_auth", "Token abc").assertError(401, "Authorization header must start with Bearer");
+        api.send(api.request("api/v1/forward_auth", null).header("X-Forwarded-Uri", "/ws?client_key=" + token).GET())
+                .assertError(401, "client_key must start with Bearer: client_key=Bearer%20<JWT>");
         api.get("api/v1/forward_auth", Api.bearer(orgKey)).assertError(401, "Invalid token format");
         api.get("api/v1/forward_auth", Api.bearer(Api.ADMIN_KEY)).assertError(401, "Invalid token format");
         assertEquals(200, org.revoke(token).status());

@@ -130,7 +130,7 @@ class GatewayTrustIT extends BlackBoxTest {
         for (String second : List.of("Bearer not-a-jwt", "Bearer " + token)) {
             assertRefused(exchange(request("GET", "/api/v1/client_api/" + marker, "Authorization: Bearer " + token,
                     "Authorization: " + second, "Connection: close")), 400,
-                    "More than one credential: send one Authorization header");
+                    "More than one credential: send exactly one");
         }
         assertEquals(List.of(), upstream.requestsWith(marker));
     }

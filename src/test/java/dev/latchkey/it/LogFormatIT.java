@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code LATCHKEY_LOG_FORMAT=json}: every line the jar prints, from the launcher's banner through Payara's boot,
- * Latchkey's own records and the shutdown, is one JSON object; a refused token's record carries {@code token_id} and
- * {@code reason} as fields, and no line holds the token.
+ * Latchkey's own records and the shutdown, is one JSON object in one schema (the same fields with the same types,
+ * times in UTC ending in {@code Z}); an access record has the request's parts as fields; a refused token's record
+ * carries {@code token_id} and {@code reason} as fields, and no line holds the token.
  */
 class LogFormatIT {
 
@@ -43,7 +44,15 @@ class LogFormatIT {
             try (JsonReader reader = Json.createReader(new StringReader(line))) {
                 JsonValue value = reader.readValue();
                 assertEquals(JsonValue.ValueType.OBJECT, value.getValueType(), line);
-                records.add(value.asJsonObject());
+                JsonObject record = value.asJsonObject();
+                // one schema for every line (issue 34): the same fields with the same types, times in UTC with Z
+                assertTrue(record.getString("Timestamp").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), line);
+                assertEquals(JsonValue.ValueType.NUMBER, record.get("TimeMillis").getValueType(), line);
+                assertEquals(JsonValue.ValueType.NUMBER, record.get("LevelValue").getValueType(), line);
+                assertEquals(JsonValue.ValueType.STRING, record.get("Level").getValueType(), line);
+                assertEquals(JsonValue.ValueType.STRING, record.get("LoggerName").getValueType(), line);
+                assertEquals(JsonValue.ValueType.STRING, record.get("LogMessage").getValueType(), line);
+                records.add(record);
             } catch (JsonParsingException e) {
                 fail("not one JSON object: " + line);
             }
@@ -55,6 +64,11 @@ class LogFormatIT {
         assertTrue(records.stream().anyMatch(r -> minted[1].equals(r.getString("token_id", null))
                         && "revoked".equals(r.getString("reason", null))),
                 "the refusal carries token_id and reason as fields:\n" + log);
+        assertTrue(records.stream().anyMatch(r -> "dev.latchkey.access".equals(r.getString("LoggerName"))
+                        && "GET".equals(r.getString("method", null)) && "/api/v1/client_api".equals(r.getString("path", null))
+                        && r.getInt("status", 0) == 401 && r.get("duration_ms").getValueType() == JsonValue.ValueType.NUMBER),
+                "the access record's parts are fields:\n" + log);
+        assertFalse(log.contains("JdbcRuntimeExtension") || log.contains("SLF4J"), "no stop or SLF4J chatter:\n" + log);
         assertFalse(log.contains(minted[0]), "no line holds the token");
     }
 }

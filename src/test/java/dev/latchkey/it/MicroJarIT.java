@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MicroJarIT {
 
+    private static final Pattern SCHEMA = Pattern.compile("Database schema at version (\\d+) \\((\\d+) migrations applied now\\)");
     private static final Pattern KEY = Pattern.compile("fl-[A-Za-z0-9_-]{32,}");
 
     @TempDir
@@ -79,6 +80,12 @@ class MicroJarIT {
             assertEquals(200, api.get("api/v1/client_api", bearer(rotated[1])).status());
         });
         assertFalse(KEY.matcher(secondLog).find(), "a restart prints no key");
+        Matcher firstSchema = SCHEMA.matcher(firstLog);
+        Matcher secondSchema = SCHEMA.matcher(secondLog);
+        assertTrue(firstSchema.find() && secondSchema.find(), "each start says its schema version:\n" + secondLog);
+        assertEquals(firstSchema.group(1), secondSchema.group(1),
+                "a restart names the version it found, not null (issue 34)");
+        assertEquals("0", secondSchema.group(2), secondLog);
 
         run(port, 3, Map.of(), api -> {
             assertEquals(200, api.get("api/v1/client_api", bearer(tokens[0])).status());

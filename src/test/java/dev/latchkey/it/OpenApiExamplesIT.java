@@ -103,6 +103,8 @@ class OpenApiExamplesIT extends BlackBoxTest {
                 LiveSocket.Refusal refusal = LiveSocket.refused(LiveSocket.uri(base, token),
                         Map.of("Origin", "http://evil.example"));
                 provoked = new Api.Reply(refusal.status(), refusal.headers(), refusal.body());
+            } else if (status == 404 && operation.equals("GET /api/v1/upstream")) {
+                provoked = api.get("api/v1/upstream", bearer(api.createOrg().getString("api_key"))); // has none
             } else if (credentials.containsKey(status + " " + detail)) {
                 provoked = send(parts[0], parts[1], credentials.get(status + " " + detail).get());
             } else {
@@ -257,6 +259,11 @@ class OpenApiExamplesIT extends BlackBoxTest {
         real.put("POST /api/v1/admin/orgs/{org_id}/api_keys 201", ok(201, second));
         real.put("GET /api/v1/admin/orgs/{org_id}/api_keys 200",
                 ok(200, api.get("api/v1/admin/orgs/" + orgId + "/api_keys", bearer(ADMIN_KEY))));
+        ok(200, api.send(api.request("api/v1/admin/orgs/" + orgId + "/upstream", bearer(ADMIN_KEY))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"url\": \"http://127.0.0.1:1/v2\"}"))));
+        real.put("GET /api/v1/upstream 200",
+                ok(200, api.get("api/v1/upstream", bearer(created.json().getString("api_key")))));
         real.put("DELETE /api/v1/admin/api_keys/{key_id} 200", ok(200, api.send(api.request(
                 "api/v1/admin/api_keys/" + second.json().getString("key_id"), bearer(ADMIN_KEY)).DELETE())));
         return real;
@@ -317,7 +324,7 @@ class OpenApiExamplesIT extends BlackBoxTest {
             Map.entry("POST /api/v1/revoke_token", "access_token is required"),
             Map.entry("POST /api/v1/revoke_client_tokens", "client_id is required"),
             Map.entry("POST /api/v1/introspect", "access_token is required"),
-            Map.entry("GET /api/v1/client_tokens", "client_id is required"),
+            Map.entry("GET /api/v1/client_tokens", "limit must be an integer between 1 and 100"),
             Map.entry("POST /api/v1/client_messages", "client_id is required"),
             Map.entry("POST /api/v1/admin/orgs", "name is required"),
             Map.entry("PUT /api/v1/admin/orgs/{org_id}/upstream", "url is required"),
@@ -335,7 +342,7 @@ class OpenApiExamplesIT extends BlackBoxTest {
         for (String path : List.of("revoke_token", "revoke_client_tokens", "introspect", "client_messages")) {
             requests.put("POST /api/v1/" + path, () -> api.post("api/v1/" + path, bearer(ORG_KEY), "{}"));
         }
-        requests.put("GET /api/v1/client_tokens", () -> api.get("api/v1/client_tokens", bearer(ORG_KEY)));
+        requests.put("GET /api/v1/client_tokens", () -> api.get("api/v1/client_tokens?limit=0", bearer(ORG_KEY)));
         requests.put("POST /api/v1/admin/orgs", () -> api.post("api/v1/admin/orgs", bearer(ADMIN_KEY), "{}"));
         Api.Reply org = api.post("api/v1/admin/orgs", bearer(ADMIN_KEY), body("name", "org-" + UUID.randomUUID()));
         String orgId = org.json().getString("org_id");

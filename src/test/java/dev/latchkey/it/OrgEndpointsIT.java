@@ -295,9 +295,39 @@ class OrgEndpointsIT extends BlackBoxTest {
         assertEquals(new HashSet<>(minted).size(), seen.size());
     }
 
+    /** Finding tokens without knowing the client first (issue 34): the organization's newest, or one by its id. */
+    @Test
+    void theOrganizationsTokensAreListedWithoutAClientAndOneIsFoundByItsId() {
+        String alice = Api.uniqueClient();
+        String bob = Api.uniqueClient();
+        String aliceToken = api.mint(alice, 600, null).getString("token_id");
+        String bobToken = api.mint(bob, 600, null).getString("token_id");
+        Api.Reply recent = api.get("api/v1/client_tokens?limit=2", bearer(ORG_KEY));
+        assertEquals(200, recent.status(), recent.body());
+        List<String> newest = recent.json().getJsonArray("tokens").getValuesAs(JsonObject.class).stream()
+                .map(token -> token.getString("token_id")).toList();
+        assertEquals(List.of(bobToken, aliceToken), newest, "both clients, newest first");
+        assertEquals(JsonValue.ValueType.STRING, recent.json().get("next_cursor").getValueType(), "more pages follow");
+
+        Api.Reply one = api.get("api/v1/client_tokens?token_id=" + aliceToken, bearer(ORG_KEY));
+        assertEquals(200, one.status(), one.body());
+        assertEquals(1, one.json().getJsonArray("tokens").size());
+        assertEquals(alice, one.json().getJsonArray("tokens").getJsonObject(0).getString("client_id"));
+        assertEquals(JsonValue.NULL, one.json().get("next_cursor"));
+        for (String query : List.of("token_id=" + aliceToken + "&client_id=" + bob, "token_id=no-such-token")) {
+            Api.Reply none = api.get("api/v1/client_tokens?" + query, bearer(ORG_KEY));
+            assertEquals("{\"tokens\":[],\"next_cursor\":null}", none.body().replace(" ", ""), query);
+        }
+        // another organization's listing never holds these
+        String otherKey = api.createOrg().getString("api_key");
+        Api.Reply theirs = api.get("api/v1/client_tokens?token_id=" + aliceToken, bearer(otherKey));
+        assertEquals(0, theirs.json().getJsonArray("tokens").size(), theirs.body());
+    }
+
     @Test
     void listingParametersAreValidated() {
-        api.get("api/v1/client_tokens", bearer(ORG_KEY)).assertError(400, "client_id is required");
+        api.get("api/v1/client_tokens?client_id=", bearer(ORG_KEY))
+                .assertError(400, "client_id must be 1 to 255 characters");
         api.get("api/v1/client_tokens?client_id=x&limit=0", bearer(ORG_KEY))
                 .assertError(400, "limit must be an integer between 1 and 100");
         api.get("api/v1/client_tokens?client_id=x&limit=101", bearer(ORG_KEY))

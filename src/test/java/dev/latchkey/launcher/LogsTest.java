@@ -11,8 +11,10 @@ import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.Instant;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.regex.Pattern;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,11 +31,11 @@ class LogsTest {
     }
 
     @Test
-    void jsonUsesPayarasJsonFormatterAndPinsTheRequestLoggers() throws Exception {
+    void jsonUsesTheOneSchemaFormatterAndPinsTheRequestLoggers() throws Exception {
         List<String> lines = properties(Logs.arguments(List.of("--port", "8080"),
                 Map.of("LATCHKEY_LOG_FORMAT", "JSON")::get));
-        assertTrue(lines.contains("java.util.logging.ConsoleHandler.formatter="
-                + "fish.payara.enterprise.server.logging.JSONLogFormatter"), lines::toString);
+        assertTrue(lines.contains("java.util.logging.ConsoleHandler.formatter=dev.latchkey.launcher.JsonLogFormatter"),
+                lines::toString);
         assertTrue(lines.containsAll(Logs.PINNED));
     }
 
@@ -74,25 +76,52 @@ class LogsTest {
 
     @Test
     void plainLinesBecomeJsonObjectsAndJsonLinesPassThrough() throws Exception {
+        List<String> lines = console(true, "{\"Level\":\"INFO\"}\nFileMonitoring \"shutdown\"\tnow\n\n"
+                + ConsoleLines.STOP_CHATTER + " = [GlassFishConfigBean.x]\n");
+        assertEquals(2, lines.size(), "blank lines and Payara's stop chatter are dropped: " + lines);
+        assertEquals("{\"Level\":\"INFO\"}", lines.get(0));
+        assertTrue(lines.get(1).matches(Pattern.quote("{\"Timestamp\":\"") + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"
+                + Pattern.quote("\",\"Level\":\"INFO\",\"LevelValue\":800,\"LoggerName\":\"System.out\",\"TimeMillis\":")
+                + "\\d+" + Pattern.quote(",\"LogMessage\":\"FileMonitoring \\\"shutdown\\\"\\tnow\"}")), lines.get(1));
+        assertFalse(ConsoleLines.isJsonObject("{"));
+        assertEquals("{\"Timestamp\":\"2026-01-02T03:04:05.006Z\",\"Level\":\"INFO\",\"LevelValue\":800,"
+                + "\"LoggerName\":\"x\",\"TimeMillis\":1767323045006,\"LogMessage\":\"a\\u0001b\"}",
+                ConsoleLines.wrap("a\u0001b", "x", 1767323045006L));
+    }
+
+    @Test
+    void textLinesPassUnchangedButPayarasStopChatter() throws Exception {
+        assertEquals(List.of("Latchkey: HTTP on port 8080", "", "end"),
+                console(false, "Latchkey: HTTP on port 8080\n\n" + ConsoleLines.STOP_CHATTER + " = [x]\nend\n"));
+    }
+
+    /** One schema (issue 34): the fields and types of a wrapped line, plus the thread and a Map parameter's entries. */
+    @Test
+    void theFormatterWritesTheSameSchemaWithNumbersAndZuluTimes() {
+        LogRecord record = new LogRecord(Level.WARNING, "Token {0} refused");
+        record.setLoggerName("dev.latchkey.tokens.control.TokenValidator");
+        record.setInstant(Instant.ofEpochMilli(1767323045006L));
+        record.setParameters(new Object[] {"3f0c", Map.of("token_id", "3f0c")});
+        assertEquals("{\"Timestamp\":\"2026-01-02T03:04:05.006Z\",\"Level\":\"WARNING\",\"LevelValue\":900,"
+                + "\"LoggerName\":\"dev.latchkey.tokens.control.TokenValidator\",\"ThreadName\":\""
+                + Thread.currentThread().getName() + "\",\"TimeMillis\":1767323045006,"
+                + "\"LogMessage\":\"Token 3f0c refused\",\"token_id\":\"3f0c\"}\n", new JsonLogFormatter().format(record));
+        record.setThrown(new IllegalStateException("boom"));
+        assertTrue(new JsonLogFormatter().format(record)
+                .contains(",\"Throwable\":\"java.lang.IllegalStateException: boom\\n"));
+        assertEquals("2026-01-02T03:04:05.000Z", JsonLogFormatter.timestamp(1767323045000L));
+    }
+
+    private static List<String> console(boolean json, String printed) throws Exception {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        Constructor<JsonLines> constructor = JsonLines.class.getDeclaredConstructor(PrintStream.class, String.class);
+        Constructor<ConsoleLines> constructor =
+                ConsoleLines.class.getDeclaredConstructor(PrintStream.class, String.class, boolean.class);
         constructor.setAccessible(true);
         try (PrintStream stream = new PrintStream(
-                constructor.newInstance(new PrintStream(sink, true, StandardCharsets.UTF_8), "System.out"), true,
+                constructor.newInstance(new PrintStream(sink, true, StandardCharsets.UTF_8), "System.out", json), true,
                 StandardCharsets.UTF_8)) {
-            stream.print("{\"Level\":\"INFO\"}\nFileMonitoring \"shutdown\"\tnow");
-            stream.println();
-            stream.println();
+            stream.print(printed);
         }
-        String[] lines = sink.toString(StandardCharsets.UTF_8).split("\n");
-        assertEquals(2, lines.length, "blank lines are dropped");
-        assertEquals("{\"Level\":\"INFO\"}", lines[0]);
-        assertTrue(lines[1].endsWith(
-                "\"Level\":\"INFO\",\"LoggerName\":\"System.out\",\"LogMessage\":\"FileMonitoring \\\"shutdown\\\"\\tnow\"}"),
-                lines[1]);
-        assertFalse(JsonLines.isJsonObject("{"));
-        assertEquals("{\"Timestamp\":\"2026-01-02T03:04:05.006+0000\",\"Level\":\"INFO\",\"LoggerName\":\"x\","
-                + "\"LogMessage\":\"a\\u0001b\"}", JsonLines.wrap("a\u0001b", "x",
-                OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 6_000_000, ZoneOffset.UTC)));
+        return sink.toString(StandardCharsets.UTF_8).lines().toList();
     }
 }

@@ -1,6 +1,7 @@
 package dev.latchkey.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,13 +40,27 @@ class AccessLogWriterTest {
     void inJsonEachLineIsOneObjectWithTheMessageEscaped() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (AccessLogWriter writer = new AccessLogWriter(true, new PrintStream(bytes, true, StandardCharsets.UTF_8), new Tally())) {
-            writer.add("127.0.0.1", "GET", "/a\"b", "x=1", 404, 150_000);
+            writer.add("127.0.0.1", "GET", "/a\"b", "x=1&client_key=Bearer%20a.b.c", 404, 150_000);
+            writer.add("127.0.0.1", "POST", "/c", null, 200, 12_345_678);
         }
-        String line = bytes.toString(StandardCharsets.UTF_8).strip();
-        JsonObject record = Json.createReader(new StringReader(line)).readObject();
+        List<JsonObject> records = bytes.toString(StandardCharsets.UTF_8).lines()
+                .map(line -> Json.createReader(new StringReader(line)).readObject()).toList();
+        JsonObject record = records.get(0);
         assertEquals("INFO", record.getString("Level"));
+        assertEquals(800, record.getInt("LevelValue"));
         assertEquals("dev.latchkey.access", record.getString("LoggerName"));
-        assertEquals("127.0.0.1 \"GET /a\"b?x=1\" 404 0.1 ms", record.getString("LogMessage"));
+        assertTrue(record.getString("Timestamp").endsWith("Z"), record.toString());
+        assertTrue(record.getJsonNumber("TimeMillis").longValue() > 0, record.toString());
+        assertEquals("127.0.0.1 \"GET /a\"b?x=1&client_key=[redacted]\" 404 0.1 ms", record.getString("LogMessage"));
+        // the parts as fields (issue 34), redacted as the text is
+        assertEquals("GET", record.getString("method"));
+        assertEquals("/a\"b", record.getString("path"));
+        assertEquals("x=1&client_key=[redacted]", record.getString("query"));
+        assertEquals(404, record.getInt("status"));
+        assertEquals(0.1, record.getJsonNumber("duration_ms").doubleValue());
+        assertEquals("127.0.0.1", record.getString("address"));
+        assertFalse(records.get(1).containsKey("query"), "no query, no field");
+        assertEquals(12.3, records.get(1).getJsonNumber("duration_ms").doubleValue());
     }
 
     @Test

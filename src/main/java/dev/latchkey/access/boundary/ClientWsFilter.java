@@ -6,6 +6,7 @@ import dev.latchkey.access.control.HandshakeCredentials;
 import dev.latchkey.tokens.control.TokenMeters;
 import dev.latchkey.access.control.WebSocketHandshake;
 import dev.latchkey.tokens.control.Verdict;
+import dev.latchkey.platform.BearerCredentials;
 import dev.latchkey.platform.ErrorBodies;
 import dev.latchkey.platform.Settings;
 import jakarta.inject.Inject;
@@ -56,13 +57,13 @@ public class ClientWsFilter extends HttpFilter {
                 request.getParameterValues(HandshakeCredentials.CLIENT_KEY),
                 Collections.list(request.getHeaders("Authorization")));
         if (choice.ambiguous()) {
-            refuse(response, HttpServletResponse.SC_BAD_REQUEST, HandshakeCredentials.AMBIGUOUS);
+            refuse(response, HttpServletResponse.SC_BAD_REQUEST, BearerCredentials.AMBIGUOUS);
             return;
         }
         Verdict verdict = access.validator().validateCredential(choice.credential());
         meters.validations(TokenMeters.Surface.WEBSOCKET_HANDSHAKE).count(verdict);
         if (!verdict.isAccepted()) {
-            refuse(response, verdict.failure().status(), verdict.failure().detail());
+            refuse(response, verdict.failure().status(), verdict.failure().detail(choice.fromClientKey()));
             return;
         }
         String broken = WebSocketHandshake.problem(request.getMethod(), request::getHeader);

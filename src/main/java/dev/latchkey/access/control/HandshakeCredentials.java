@@ -1,5 +1,6 @@
 package dev.latchkey.access.control;
 
+import dev.latchkey.platform.BearerCredentials;
 import dev.latchkey.tokens.control.TokenValidator;
 import java.util.List;
 
@@ -11,20 +12,21 @@ import java.util.List;
  * <p>A handshake that carries more than one credential is ambiguous and refused, never guessed at: two
  * {@code client_key} parameters, two {@code Authorization} headers, or a {@code client_key} and an
  * {@code Authorization} header that differ. Different parsers in a chain (a proxy, the org's gateway, this
- * service) could otherwise each pick a different one.
+ * service) could otherwise each pick a different one. The refusal is {@link BearerCredentials#AMBIGUOUS}, the text
+ * of every surface.
  */
 public final class HandshakeCredentials {
 
     public static final String CLIENT_KEY = "client_key";
-    /** The detail of the 400 for an ambiguous handshake. */
-    public static final String AMBIGUOUS =
-            "More than one credential: send one client_key parameter or one Authorization header";
 
     private HandshakeCredentials() {
     }
 
-    /** The credential to validate, or {@link #ambiguous()} (then {@link #credential()} is null). */
-    public record Choice(String credential, boolean ambiguous) {
+    /**
+     * The credential to validate, or {@link #ambiguous()} (then {@link #credential()} is null); {@code fromClientKey}
+     * when it is the {@code client_key} parameter's value (a refusal then names the parameter).
+     */
+    public record Choice(String credential, boolean ambiguous, boolean fromClientKey) {
     }
 
     /**
@@ -36,16 +38,16 @@ public final class HandshakeCredentials {
      */
     public static Choice choose(String[] clientKeys, List<String> authorizationHeaders) {
         if ((clientKeys != null && clientKeys.length > 1) || authorizationHeaders.size() > 1) {
-            return new Choice(null, true);
+            return new Choice(null, true, false);
         }
         String clientKey = clientKeys == null || clientKeys.length == 0 ? null : clientKeys[0];
         String header = authorizationHeaders.isEmpty() ? null : authorizationHeaders.get(0);
         if (clientKey != null && !clientKey.isBlank()) {
             if (header != null && !header.isBlank() && !header.equals(clientKey)) {
-                return new Choice(null, true);
+                return new Choice(null, true, false);
             }
-            return new Choice(clientKey, false);
+            return new Choice(clientKey, false, true);
         }
-        return new Choice(header, false);
+        return new Choice(header, false, false);
     }
 }

@@ -133,6 +133,8 @@ public class ClusterNode {
         renewals = executor.scheduleWithFixedDelay(this::renewQuietly,
                 RENEW_EVERY_MILLIS, RENEW_EVERY_MILLIS, TimeUnit.MILLISECONDS);
         purges = executor.scheduleWithFixedDelay(this::purgeQuietly, 1, 10, TimeUnit.MINUTES);
+        // watched before counting, so that every join after the count is logged: each node's log ends at the truth
+        bus.watchMembers(members -> LOG.info(() -> "Cluster membership changed; members seen: " + members));
         LOG.info(() -> "Cluster node " + nodeId + " joined; members seen: " + (bus.otherIds().size() + 1));
     }
 

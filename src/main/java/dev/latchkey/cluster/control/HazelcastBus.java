@@ -1,11 +1,14 @@
 package dev.latchkey.cluster.control;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -23,6 +26,7 @@ final class HazelcastBus {
     private final HazelcastInstance hazelcast;
     private final ITopic<String> topic;
     private UUID listener;
+    private UUID membership;
 
     HazelcastBus() throws NamingException {
         hazelcast = InitialContext.doLookup("payara/Hazelcast");
@@ -32,6 +36,21 @@ final class HazelcastBus {
     /** Hands every message of the topic to {@code receiver}, on Hazelcast's event thread. */
     void listen(Consumer<String> receiver) {
         listener = topic.addMessageListener(message -> receiver.accept(message.getMessageObject()));
+    }
+
+    /** Tells {@code count} how many members there are after each join or leave, on Hazelcast's event thread. */
+    void watchMembers(IntConsumer count) {
+        membership = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                count.accept(event.getMembers().size());
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                count.accept(event.getMembers().size());
+            }
+        });
     }
 
     /** This member's id, unique for the life of the process. */
@@ -56,6 +75,9 @@ final class HazelcastBus {
     void close() {
         if (listener != null) {
             topic.removeMessageListener(listener);
+        }
+        if (membership != null) {
+            hazelcast.getCluster().removeMembershipListener(membership);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.latchkey.gateway.control.HopHeaders;
 import dev.latchkey.gateway.control.Signing;
 import dev.latchkey.gateway.control.TokenMetadata;
 import dev.latchkey.platform.ApiError;
+import dev.latchkey.platform.BearerCredentials;
 import dev.latchkey.tokens.control.ClientAccess;
 import dev.latchkey.tokens.control.TokenMeters;
 import dev.latchkey.tokens.control.TokenValidator;
@@ -45,7 +46,6 @@ import java.util.Set;
 @Path("forward_auth{path: (/.*)?}")
 public class ForwardAuthResource {
 
-    static final String AMBIGUOUS = "More than one credential: send exactly one";
     static final String LOOK_ALIKE = "Header name imitates an identity or forwarding header";
 
     @Inject
@@ -104,10 +104,11 @@ public class ForwardAuthResource {
 
     private Response check(HttpHeaders headers, UriInfo uri) {
         refuseLookAlikes(headers);
-        Verdict verdict = validator.validateCredential(credential(headers, uri));
+        Credential credential = credential(headers, uri);
+        Verdict verdict = validator.validateCredential(credential.text());
         counts.count(verdict);
         if (!verdict.isAccepted()) {
-            throw new ApiError(verdict.failure().status(), verdict.failure().detail());
+            throw new ApiError(verdict.failure().status(), verdict.failure().detail(credential.fromClientKey()));
         }
         Response.ResponseBuilder allowed = Response.ok();
         for (String[] header : Signing.identity(verdict.principal(), metadata.of(verdict.principal()))) {
@@ -150,10 +151,10 @@ public class ForwardAuthResource {
      * they come in two original URIs ({@code X-Forwarded-Uri} and {@code X-Original-URI} naming different
      * {@code client_key}s: a client can add either header to what its proxy sends).
      */
-    private static String credential(HttpHeaders headers, UriInfo uri) {
+    private static Credential credential(HttpHeaders headers, UriInfo uri) {
         List<String> authorization = headers.getRequestHeader(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.size() > 1) {
-            throw ApiError.badRequest(AMBIGUOUS);
+            throw ApiError.badRequest(BearerCredentials.AMBIGUOUS);
         }
         String header = authorization == null || authorization.isEmpty() ? null : authorization.get(0);
         Set<String> originals = new LinkedHashSet<>();
@@ -170,14 +171,18 @@ public class ForwardAuthResource {
         for (String original : originals) {
             List<String> keys = clientKeys(original);
             if (keys.size() > 1 || (keys.size() == 1 && key != null && !key.equals(keys.get(0)))) {
-                throw ApiError.badRequest(AMBIGUOUS);
+                throw ApiError.badRequest(BearerCredentials.AMBIGUOUS);
             }
             key = keys.isEmpty() ? key : keys.get(0);
         }
         if (key != null && header != null && !header.equals(key)) {
-            throw ApiError.badRequest(AMBIGUOUS);
+            throw ApiError.badRequest(BearerCredentials.AMBIGUOUS);
         }
-        return header != null ? header : key;
+        return header != null ? new Credential(header, false) : new Credential(key, key != null);
+    }
+
+    /** The credential to validate and whether it came from a {@code client_key} (a refusal then names it). */
+    private record Credential(String text, boolean fromClientKey) {
     }
 
     /** The {@code client_key} values in the query of an original request URI (path and query, or absolute). */

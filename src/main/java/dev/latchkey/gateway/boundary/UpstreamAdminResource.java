@@ -95,7 +95,7 @@ public class UpstreamAdminResource {
         }
     }
 
-    private static JsonObjectBuilder describe(Upstream upstream) {
+    static JsonObjectBuilder describe(Upstream upstream) {
         JsonObjectBuilder json = JSON.createObjectBuilder()
                 .add("org_id", upstream.orgId())
                 .add("url", upstream.url());

@@ -9,6 +9,7 @@ import dev.latchkey.gateway.control.RequestBody;
 import dev.latchkey.gateway.control.Signing;
 import dev.latchkey.gateway.control.TokenMetadata;
 import dev.latchkey.gateway.control.UpstreamCalls;
+import dev.latchkey.gateway.control.UpstreamDeadline;
 import dev.latchkey.gateway.control.UpstreamMeters;
 import dev.latchkey.gateway.control.UpstreamPaths;
 import dev.latchkey.gateway.control.UpstreamTarget;
@@ -44,8 +45,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -185,7 +184,8 @@ public class UpstreamRelay extends HttpServlet {
         UpstreamTarget upstream = upstreams.of(client.orgId())
                 .orElseThrow(() -> ApiError.notFound(ErrorBodies.forStatus(404)));
         URI target = target(upstream, request);
-        HttpRequest call = upstreamRequest(method, target, upstream, client, request);
+        RequestBody body = hasBody(request) ? new RequestBody(request.getInputStream(), calls.bodyReaders()) : null;
+        HttpRequest call = upstreamRequest(method, target, upstream, client, request, body);
         OpenStreams.Stream stream = streams.open(client);
         try {
             // a revocation that committed after the check above found nothing to cut: check once more
@@ -193,7 +193,7 @@ public class UpstreamRelay extends HttpServlet {
             if (!again.isAccepted()) {
                 throw new ApiError(again.failure().status(), again.failure().detail());
             }
-            HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer = send(call, stream);
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer = send(call, body, stream);
             relay(method, answer, stream, request, response);
         } catch (IOException | RuntimeException e) {
             streams.close(stream);
@@ -226,9 +226,10 @@ public class UpstreamRelay extends HttpServlet {
         }
     }
 
+    /** The request to the upstream; no timeout on it: {@link #send} bounds the call by an {@code UpstreamDeadline}. */
     private HttpRequest upstreamRequest(String method, URI target, UpstreamTarget upstream, ClientPrincipal client,
-                                        HttpServletRequest request) throws IOException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(calls.timeout());
+                                        HttpServletRequest request, RequestBody body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target);
         Set<String> named = HopHeaders.namedByConnection(Collections.list(request.getHeaders("Connection")));
         Enumeration<String> names = request.getHeaderNames();
         while (names.hasMoreElements()) {
@@ -255,35 +256,36 @@ public class UpstreamRelay extends HttpServlet {
                 client, metadata.of(client))) {
             builder.header(header[0], header[1]);
         }
-        return builder.method(method, publisher(request)).build();
-    }
-
-    /** The client's body as the upstream reads it: with its length when known, chunked when sent chunked. */
-    private HttpRequest.BodyPublisher publisher(HttpServletRequest request) throws IOException {
         long length = request.getContentLengthLong();
-        if (length > 0) {
-            return HttpRequest.BodyPublishers.fromPublisher(
-                    new RequestBody(request.getInputStream(), calls.bodyReaders()), length);
-        }
-        if (length < 0 && request.getHeader("Transfer-Encoding") != null) {
-            return HttpRequest.BodyPublishers.fromPublisher(
-                    new RequestBody(request.getInputStream(), calls.bodyReaders()));
-        }
-        return HttpRequest.BodyPublishers.noBody();
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : length > 0 ? HttpRequest.BodyPublishers.fromPublisher(body, length)
+                : HttpRequest.BodyPublishers.fromPublisher(body); // sent chunked, forwarded chunked
+        return builder.method(method, publisher).build();
     }
 
-    private HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(HttpRequest request, OpenStreams.Stream stream) {
+    /** A body to forward: a length above zero, or chunked. */
+    private static boolean hasBody(HttpServletRequest request) {
+        long length = request.getContentLengthLong();
+        return length > 0 || (length < 0 && request.getHeader("Transfer-Encoding") != null);
+    }
+
+    private HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(HttpRequest request, RequestBody body,
+                                                                 OpenStreams.Stream stream) {
         long sentAt = System.nanoTime();
         CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> pending =
                 calls.http().sendAsync(request, HttpResponse.BodyHandlers.ofPublisher());
         stream.attach(pending);
+        UpstreamDeadline deadline = calls.deadline(pending, body == null ? () -> sentAt : body::lastProgressNanos);
         try {
-            // the request's own timeout ends the wait; this bound only guards against a stuck client
-            HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer =
-                    pending.get(calls.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            // the deadline ends the wait when the upstream stays silent; an upload that keeps moving may take long
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer = pending.get();
             upstreamMeters.answered(UpstreamMeters.Route.PROXY, answer.statusCode(), sentAt);
             return answer;
         } catch (CancellationException e) {
+            if (deadline.expired()) {
+                upstreamMeters.failed(UpstreamMeters.Route.PROXY, true);
+                throw new ApiError(504, UpstreamCalls.TIMED_OUT);
+            }
             throw revoked();
         } catch (ExecutionException e) {
             if (stream.isCut()) {
@@ -292,10 +294,6 @@ public class UpstreamRelay extends HttpServlet {
             LOG.log(Level.FINE, "Upstream call failed: {0}", e.getCause().getClass().getName());
             upstreamMeters.failed(UpstreamMeters.Route.PROXY, UpstreamCalls.isTimeout(e.getCause()));
             throw UpstreamCalls.failure(e.getCause());
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            upstreamMeters.failed(UpstreamMeters.Route.PROXY, true);
-            throw new ApiError(504, UpstreamCalls.TIMED_OUT);
         } catch (InterruptedException e) {
             pending.cancel(true);
             Thread.currentThread().interrupt();

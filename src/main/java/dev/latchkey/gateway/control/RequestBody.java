@@ -24,10 +24,16 @@ public final class RequestBody implements Flow.Publisher<ByteBuffer> {
 
     private final InputStream in;
     private final Executor readers;
+    private volatile long lastProgressNanos = System.nanoTime();
 
     public RequestBody(InputStream in, Executor readers) {
         this.in = in;
         this.readers = readers;
+    }
+
+    /** {@link System#nanoTime()} when the HTTP client last took a piece (or the body was made): the deadline's clock. */
+    public long lastProgressNanos() {
+        return lastProgressNanos;
     }
 
     @Override
@@ -76,12 +82,14 @@ public final class RequestBody implements Flow.Publisher<ByteBuffer> {
                     int read = in.read(piece);
                     if (read < 0) {
                         done = true;
+                        lastProgressNanos = System.nanoTime(); // the whole request is the upstream's: its time runs
                         subscriber.onComplete();
                         return;
                     }
                     if (read > 0) {
                         demand.decrementAndGet();
                         subscriber.onNext(ByteBuffer.wrap(read == PIECE ? piece : Arrays.copyOf(piece, read)));
+                        lastProgressNanos = System.nanoTime();
                     }
                 }
             } catch (IOException | RuntimeException e) {

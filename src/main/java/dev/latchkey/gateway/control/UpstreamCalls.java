@@ -16,7 +16,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -52,6 +55,12 @@ public class UpstreamCalls {
         thread.setDaemon(true);
         return thread;
     });
+    /** One thread that only checks deadlines ({@link UpstreamDeadline}); it never runs a call's work. */
+    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, task -> {
+        Thread thread = new Thread(task, "latchkey-upstream-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
     private Duration timeout;
 
     @PostConstruct
@@ -80,9 +89,19 @@ public class UpstreamCalls {
         return bodyReaders;
     }
 
+    /**
+     * Bounds a proxied call by the upstream timeout counted as silence ({@link UpstreamDeadline}).
+     *
+     * @param lastProgressNanos when the upstream last took a piece of the request ({@link System#nanoTime()})
+     */
+    public UpstreamDeadline deadline(CompletableFuture<?> call, LongSupplier lastProgressNanos) {
+        return UpstreamDeadline.watch(call, lastProgressNanos, timeout.toNanos(), deadlines);
+    }
+
     @PreDestroy
     void stop() {
         bodyReaders.shutdownNow();
+        deadlines.shutdownNow();
     }
 
     /** How long an upstream may take to answer with its status and headers. */

@@ -178,19 +178,26 @@ public class TokensResource {
                 .orElseGet(() -> JSON.createObjectBuilder().add("active", false).build());
     }
 
-    /** A client's tokens, newest first; follow {@code next_cursor} until it is null. */
+    /**
+     * A client's tokens, or the organization's when {@code client_id} is absent, newest first; follow
+     * {@code next_cursor} until it is null. {@code token_id} narrows the answer to that one token (an empty list
+     * when it is not this organization's, or not that client's).
+     */
     @GET
     @Path("client_tokens")
-    @Operation(summary = "List a client's tokens, newest first (limit at most 100, cursor)")
+    @Operation(summary = "List tokens, newest first: a client's (client_id), the organization's (no client_id), or one (token_id); limit at most 100, cursor")
     @APIResponse(responseCode = "200", description = "One page",
             content = @Content(mediaType = "application/json", example = "{\"tokens\": [{\"token_id\": \"...\", \"client_id\": \"user-42\", \"issued_at\": \"2030-01-01T00:00:00.000Z\", \"expires_at\": \"2030-01-01T01:00:00.000Z\", \"revoked_at\": \"2030-01-01T00:30:00.000Z\", \"revocation_reason\": \"user signed out\", \"metadata\": {\"plan\": \"pro\"}}], \"next_cursor\": \"...\"}"))
     @APIResponse(responseCode = "401", ref = "OrgUnauthorized")
     @APIResponse(responseCode = "400", ref = "BadRequest")
-    public JsonObject list(@QueryParam("client_id") String clientId, @QueryParam("limit") String limit,
-                           @QueryParam("cursor") String cursor) {
-        TokenRequests.Page page = TokenRequests.page(clientId, limit, cursor);
-        List<ClientToken> rows = store.page(orgId(), page.clientId(), page.after().issuedAt(),
-                page.after().tokenId(), page.limit() + 1);
+    public JsonObject list(@QueryParam("client_id") String clientId, @QueryParam("token_id") String tokenId,
+                           @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        TokenRequests.Page page = TokenRequests.page(clientId, tokenId, limit, cursor);
+        List<ClientToken> rows = page.tokenId() != null
+                ? store.findOwned(orgId(), page.tokenId())
+                        .filter(token -> page.clientId() == null || page.clientId().equals(token.clientId()))
+                        .stream().toList()
+                : store.page(orgId(), page.clientId(), page.after().issuedAt(), page.after().tokenId(), page.limit() + 1);
         JsonArrayBuilder tokens = JSON.createArrayBuilder();
         rows.stream().limit(page.limit()).forEach(token -> tokens.add(describe(token)));
         JsonObjectBuilder result = JSON.createObjectBuilder().add("tokens", tokens);

@@ -34,4 +34,16 @@ public enum TokenFailure {
     public String detail() {
         return detail;
     }
+
+    /**
+     * The detail for a credential that came from a {@code client_key} query parameter (a WebSocket handshake, or
+     * the original URI forward auth is asked about): the scheme failure names the parameter rather than a header
+     * that was not sent, and shows the format. Every other row reads as {@link #detail()}.
+     */
+    public String detail(boolean fromClientKey) {
+        return fromClientKey && this == NOT_BEARER ? CLIENT_KEY_NOT_BEARER : detail;
+    }
+
+    /** The scheme failure of a {@code client_key}: its value is the header's, percent-encoded. */
+    public static final String CLIENT_KEY_NOT_BEARER = "client_key must start with Bearer: client_key=Bearer%20<JWT>";
 }

@@ -15,6 +15,8 @@ import java.util.Set;
 public final class TokenRequests {
 
     public static final int MAX_CLIENT_ID_LENGTH = 255;
+    /** Token ids are UUIDs; the bound only keeps a listing's parameter short. */
+    static final int MAX_TOKEN_ID_LENGTH = 64;
     public static final int MAX_METADATA_BYTES = 16 * 1024;
     public static final int MAX_METADATA_DEPTH = 32;
     public static final int MAX_REASON_LENGTH = 1024;
@@ -49,7 +51,8 @@ public final class TokenRequests {
         }
     }
 
-    public record Page(String clientId, int limit, Cursor after) {
+    /** A listing: one client's tokens, or every client's ({@code clientId} null), or one token ({@code tokenId}). */
+    public record Page(String clientId, String tokenId, int limit, Cursor after) {
     }
 
     public static Mint mint(JsonObject body, long maxDurationSecs) {
@@ -74,12 +77,14 @@ public final class TokenRequests {
         return JsonBodies.requiredString(body, "access_token");
     }
 
-    /** The listing's query parameters: {@code client_id} required, {@code limit} 1..100, {@code cursor} opaque. */
-    public static Page page(String clientId, String limit, String cursor) {
-        if (clientId == null) {
-            throw ApiError.badRequest("client_id is required");
-        }
-        return new Page(clientId(clientId), limit(limit), cursor(cursor));
+    /**
+     * The listing's query parameters: {@code client_id} (absent: every client of the organization),
+     * {@code token_id} (absent: every token), {@code limit} 1..100, {@code cursor} opaque.
+     */
+    public static Page page(String clientId, String tokenId, String limit, String cursor) {
+        return new Page(clientId == null ? null : clientId(clientId),
+                tokenId == null ? null : JsonBodies.label("token_id", tokenId, MAX_TOKEN_ID_LENGTH),
+                limit(limit), cursor(cursor));
     }
 
     /** 1 to 255 characters, no control characters. */

@@ -11,6 +11,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -92,12 +93,17 @@ public class TokenStore {
         return em.createNamedQuery(ClientToken.DELETE_IDS).setParameter("ids", ids).executeUpdate();
     }
 
-    /** One page of a client's tokens, newest first, strictly after the (issuedAt, tokenId) position. */
+    /**
+     * One page of a client's tokens, or of every client's when {@code clientId} is null, newest first, strictly
+     * after the (issuedAt, tokenId) position.
+     */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ClientToken> page(String orgId, String clientId, long afterIssuedAt, String afterTokenId, int limit) {
-        return em.createNamedQuery(ClientToken.PAGE_BY_CLIENT, ClientToken.class)
+        TypedQuery<ClientToken> query = clientId == null
+                ? em.createNamedQuery(ClientToken.PAGE_BY_ORG, ClientToken.class)
+                : em.createNamedQuery(ClientToken.PAGE_BY_CLIENT, ClientToken.class).setParameter("clientId", clientId);
+        return query
                 .setParameter("orgId", orgId)
-                .setParameter("clientId", clientId)
                 .setParameter("issuedAt", afterIssuedAt)
                 .setParameter("tokenId", afterTokenId)
                 .setMaxResults(limit)

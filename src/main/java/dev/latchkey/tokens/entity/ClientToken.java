@@ -14,6 +14,10 @@ import java.util.Objects;
         + " WHERE t.orgId = :orgId AND t.clientId = :clientId"
         + " AND (t.issuedAt < :issuedAt OR (t.issuedAt = :issuedAt AND t.tokenId < :tokenId))"
         + " ORDER BY t.issuedAt DESC, t.tokenId DESC")
+@NamedQuery(name = ClientToken.PAGE_BY_ORG, query = "SELECT t FROM ClientToken t"
+        + " WHERE t.orgId = :orgId"
+        + " AND (t.issuedAt < :issuedAt OR (t.issuedAt = :issuedAt AND t.tokenId < :tokenId))"
+        + " ORDER BY t.issuedAt DESC, t.tokenId DESC")
 @NamedQuery(name = ClientToken.REVOKE_CLIENT, query = "UPDATE ClientToken t"
         + " SET t.revokedAt = :now, t.revocationReason = :reason"
         + " WHERE t.orgId = :orgId AND t.clientId = :clientId AND t.revokedAt IS NULL AND t.expiresAt > :now")
@@ -23,6 +27,7 @@ import java.util.Objects;
 public class ClientToken {
 
     public static final String PAGE_BY_CLIENT = "ClientToken.pageByClient";
+    public static final String PAGE_BY_ORG = "ClientToken.pageByOrg";
     public static final String REVOKE_CLIENT = "ClientToken.revokeClient";
     public static final String EXPIRED_BEFORE = "ClientToken.expiredBefore";
     public static final String DELETE_IDS = "ClientToken.deleteIds";

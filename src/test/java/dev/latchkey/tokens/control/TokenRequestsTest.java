@@ -344,36 +344,48 @@ class TokenRequestsTest {
     class PageRequest {
 
         @Test
-        void clientIdIsRequired() {
-            assertBadRequestNaming("client_id", () -> TokenRequests.page(null, null, null));
+        void withoutAClientOrATokenItListsTheWholeOrganization() {
+            Page page = TokenRequests.page(null, null, null, null);
+
+            assertAll(
+                    () -> assertNull(page.clientId()),
+                    () -> assertNull(page.tokenId()),
+                    () -> assertEquals(50, page.limit()));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "a\u0001b"})
+        void tokenIdIsALabel(String tokenId) {
+            assertBadRequestNaming("token_id", () -> TokenRequests.page(null, tokenId, null, null));
+            assertEquals("t-1", TokenRequests.page("c", "t-1", null, null).tokenId());
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"", "a\u0001b", "a\nb"})
         void clientIdFollowsTheClientIdRules(String clientId) {
-            assertBadRequestNaming("client_id", () -> TokenRequests.page(clientId, null, null));
+            assertBadRequestNaming("client_id", () -> TokenRequests.page(clientId, null, null, null));
         }
 
         @Test
         void clientIdOf256CharactersIsABadRequest() {
-            assertBadRequestNaming("client_id", () -> TokenRequests.page("c".repeat(256), null, null));
+            assertBadRequestNaming("client_id", () -> TokenRequests.page("c".repeat(256), null, null, null));
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"0", "101", "abc", "1.5", "-1", "", " 5", "99999999999"})
         void invalidLimitIsABadRequestNamingIt(String limit) {
-            assertBadRequestNaming("limit", () -> TokenRequests.page("c", limit, null));
+            assertBadRequestNaming("limit", () -> TokenRequests.page("c", null, limit, null));
         }
 
         @ParameterizedTest
         @ValueSource(ints = {1, 50, 100})
         void limitFromOneToOneHundredIsAccepted(int limit) {
-            assertEquals(limit, TokenRequests.page("c", Integer.toString(limit), null).limit());
+            assertEquals(limit, TokenRequests.page("c", null, Integer.toString(limit), null).limit());
         }
 
         @Test
         void defaultsAreFiftyFromTheStart() {
-            Page page = TokenRequests.page("client-1", null, null);
+            Page page = TokenRequests.page("client-1", null, null, null);
 
             assertAll(
                     () -> assertEquals("client-1", page.clientId()),
@@ -383,13 +395,13 @@ class TokenRequestsTest {
 
         @Test
         void emptyCursorIsTheStart() {
-            assertEquals(Cursor.START, TokenRequests.page("c", null, "").after());
+            assertEquals(Cursor.START, TokenRequests.page("c", null, null, "").after());
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"!!!", "garbage", "abc", "%%", "a b"})
         void garbageCursorIsABadRequestNamingIt(String cursor) {
-            assertBadRequestNaming("cursor", () -> TokenRequests.page("c", null, cursor));
+            assertBadRequestNaming("cursor", () -> TokenRequests.page("c", null, null, cursor));
         }
 
         @ParameterizedTest
@@ -398,14 +410,14 @@ class TokenRequestsTest {
             String cursor = Base64.getUrlEncoder().withoutPadding()
                     .encodeToString(decoded.getBytes(StandardCharsets.UTF_8));
 
-            assertBadRequestNaming("cursor", () -> TokenRequests.page("c", null, cursor));
+            assertBadRequestNaming("cursor", () -> TokenRequests.page("c", null, null, cursor));
         }
 
         @Test
         void cursorRoundTripsThroughPage() {
             Cursor cursor = new Cursor(1_900_000_000_123L, "tok-42");
 
-            Page page = TokenRequests.page("c", "10", cursor.encode());
+            Page page = TokenRequests.page("c", null, "10", cursor.encode());
 
             assertAll(
                     () -> assertEquals(cursor, page.after()),
@@ -416,7 +428,7 @@ class TokenRequestsTest {
         void cursorWithAColonInTheTokenIdRoundTrips() {
             Cursor cursor = new Cursor(7, "a:b:c");
 
-            assertEquals(cursor, TokenRequests.page("c", null, cursor.encode()).after());
+            assertEquals(cursor, TokenRequests.page("c", null, null, cursor.encode()).after());
         }
 
         @Test

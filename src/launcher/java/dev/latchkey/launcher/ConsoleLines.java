@@ -4,33 +4,37 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
- * Under {@code LATCHKEY_LOG_FORMAT=json}, System.out and System.err pass on whole lines: a line that already is a
- * JSON object (Payara's JSONLogFormatter writes one per record) unchanged, any other line (the banner, what a
- * library prints directly) wrapped as one object with the formatter's field names: {@code Timestamp},
- * {@code Level}, {@code LoggerName} ({@code System.out} or {@code System.err}) and {@code LogMessage}.
+ * System.out and System.err, line by line. Payara's debugging line on every stop
+ * ({@code JdbcRuntimeExtension,  getAllSystemRAResourcesAndPools = [...]}) is dropped in both formats.
+ *
+ * <p>Under {@code LATCHKEY_LOG_FORMAT=json} they pass on whole lines: a line that already is a
+ * JSON object ({@link JsonLogFormatter} writes one per record) unchanged, any other line (the banner, what a
+ * library prints directly) wrapped as one object in the formatter's schema: {@code Timestamp}, {@code Level}
+ * ({@code INFO}), {@code LevelValue}, {@code LoggerName} ({@code System.out} or {@code System.err}),
+ * {@code TimeMillis} and {@code LogMessage}. In text they pass unchanged.
  */
-final class JsonLines extends OutputStream {
+final class ConsoleLines extends OutputStream {
 
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    /** What Payara prints on System.out at every stop, a leftover of its debugging. */
+    static final String STOP_CHATTER = "JdbcRuntimeExtension,  getAllSystemRAResourcesAndPools";
 
     private final PrintStream target;
     private final String source;
+    private final boolean json;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
 
-    private JsonLines(PrintStream target, String source) {
+    private ConsoleLines(PrintStream target, String source, boolean json) {
         this.target = target;
         this.source = source;
+        this.json = json;
     }
 
     /** Replaces System.out and System.err; call before anything captures them (JUL's ConsoleHandler does). */
-    static void install() {
-        System.setOut(new PrintStream(new JsonLines(System.out, "System.out"), true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(new JsonLines(System.err, "System.err"), true, StandardCharsets.UTF_8));
+    static void install(boolean json) {
+        System.setOut(new PrintStream(new ConsoleLines(System.out, "System.out", json), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new ConsoleLines(System.err, "System.err", json), true, StandardCharsets.UTF_8));
     }
 
     @Override
@@ -66,10 +70,14 @@ final class JsonLines extends OutputStream {
         if (text.endsWith("\r")) {
             text = text.substring(0, text.length() - 1);
         }
-        if (text.isBlank()) {
+        if (text.startsWith(STOP_CHATTER)) {
             return;
         }
-        target.println(isJsonObject(text) ? text : wrap(text, source, OffsetDateTime.now(ZoneOffset.UTC)));
+        if (!json) {
+            target.println(text);
+        } else if (!text.isBlank()) {
+            target.println(isJsonObject(text) ? text : wrap(text, source, System.currentTimeMillis()));
+        }
         target.flush();
     }
 
@@ -78,9 +86,10 @@ final class JsonLines extends OutputStream {
         return text.startsWith("{\"") && text.endsWith("}");
     }
 
-    static String wrap(String text, String source, OffsetDateTime time) {
-        return "{\"Timestamp\":\"" + TIMESTAMP.format(time) + "\",\"Level\":\"INFO\",\"LoggerName\":\""
-                + escape(source) + "\",\"LogMessage\":\"" + escape(text) + "\"}";
+    static String wrap(String text, String source, long millis) {
+        return "{\"Timestamp\":\"" + JsonLogFormatter.timestamp(millis) + "\",\"Level\":\"INFO\",\"LevelValue\":800,"
+                + "\"LoggerName\":\"" + escape(source) + "\",\"TimeMillis\":" + millis
+                + ",\"LogMessage\":\"" + escape(text) + "\"}";
     }
 
     static String escape(String text) {
