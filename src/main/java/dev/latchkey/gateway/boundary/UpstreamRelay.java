@@ -148,7 +148,16 @@ public class UpstreamRelay extends HttpServlet {
             if (allowedOrigin) {
                 response.setHeader(ClientCorsFilter.EXPOSE, ClientCorsFilter.EXPOSE_HEADERS);
             }
+            boolean bodyLeft = hasBody(request);
+            if (bodyLeft) {
+                response.setHeader("Connection", "close"); // the rest of the body is never read
+            }
             ErrorBodies.write(response, e.status(), e.detail());
+            if (bodyLeft) {
+                // out now: a client that stopped sending (a 504 for its stalled upload) waits for this answer, and
+                // the container would otherwise hold it while it tries to read the body's rest
+                response.flushBuffer();
+            }
         }
     }
 
@@ -281,14 +290,13 @@ public class UpstreamRelay extends HttpServlet {
             HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer = pending.get();
             upstreamMeters.answered(UpstreamMeters.Route.PROXY, answer.statusCode(), sentAt);
             return answer;
-        } catch (CancellationException e) {
+        } catch (CancellationException | ExecutionException e) {
+            // a cancelled call ends as either, depending on where the JDK client was: the deadline's is a 504
             if (deadline.expired()) {
                 upstreamMeters.failed(UpstreamMeters.Route.PROXY, true);
                 throw new ApiError(504, UpstreamCalls.TIMED_OUT);
             }
-            throw revoked();
-        } catch (ExecutionException e) {
-            if (stream.isCut()) {
+            if (e instanceof CancellationException || stream.isCut()) {
                 throw revoked();
             }
             LOG.log(Level.FINE, "Upstream call failed: {0}", e.getCause().getClass().getName());
