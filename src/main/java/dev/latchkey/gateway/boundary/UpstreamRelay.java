@@ -255,6 +255,10 @@ public class UpstreamRelay extends HttpServlet {
                 client, metadata.of(client))) {
             builder.header(header[0], header[1]);
         }
+        String assertion = access.assertion(client, method, target.getRawPath());
+        if (assertion != null) {
+            builder.header(Signing.ASSERTION, assertion);
+        }
         return builder.method(method, publisher(request)).build();
     }
 
