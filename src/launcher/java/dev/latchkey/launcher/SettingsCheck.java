@@ -22,6 +22,7 @@ final class SettingsCheck {
     static final String EXPIRY_WARNING = "LATCHKEY_WS_EXPIRY_WARNING_SECS";
     static final String RETENTION = "LATCHKEY_RETENTION_DAYS";
     static final String JWT_SECRET = "LATCHKEY_JWT_SECRET";
+    static final String SIGNING_ALG = "LATCHKEY_SIGNING_ALG";
     static final String ALLOWED_ORIGINS = "LATCHKEY_ALLOWED_ORIGINS";
     static final String BIND_ADDRESS = "LATCHKEY_BIND_ADDRESS";
 
@@ -44,6 +45,7 @@ final class SettingsCheck {
         range(settings, EXPIRY_WARNING, 0, TEN_YEARS_SECS);
         range(settings, RETENTION, 0, HUNDRED_YEARS_DAYS);
         secret(settings.apply(JWT_SECRET));
+        signingAlg(settings.apply(SIGNING_ALG));
         databaseUrl(settings.apply(ClusterSettings.DB_URL));
         origins(settings.apply(ALLOWED_ORIGINS));
         bindAddress(settings.apply(BIND_ADDRESS), isLocalAddress);
@@ -109,6 +111,18 @@ final class SettingsCheck {
                 throw new ClusterSettings.Refusal(JWT_SECRET + ": " + which + " decodes to " + key.length
                         + " bytes; at least " + MIN_SECRET_BYTES + " are needed");
             }
+        }
+    }
+
+    /** One of the JWS algorithm names, exactly as RFC 7518 and RFC 8037 spell them. */
+    private static void signingAlg(String value) throws ClusterSettings.Refusal {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        String alg = value.strip();
+        if (!alg.equals("ES256") && !alg.equals("EdDSA") && !alg.equals("HS256")) {
+            throw new ClusterSettings.Refusal(SIGNING_ALG + ": " + ClusterSettings.quoted(value)
+                    + " is not ES256, EdDSA or HS256 (spelled exactly so)");
         }
     }
 

@@ -19,6 +19,14 @@ public class Settings {
     Optional<String> jwtSecret;
 
     @Inject
+    @ConfigProperty(name = "LATCHKEY_SIGNING_ALG", defaultValue = "ES256")
+    String signingAlg;
+
+    @Inject
+    @ConfigProperty(name = "LATCHKEY_ISSUER", defaultValue = "latchkey")
+    String issuer;
+
+    @Inject
     @ConfigProperty(name = "LATCHKEY_MAX_DURATION_SECS", defaultValue = "86400")
     long maxDurationSecs;
 
@@ -84,6 +92,16 @@ public class Settings {
 
     public Optional<String> jwtSecret() {
         return jwtSecret.filter(value -> !value.isBlank());
+    }
+
+    /** The JWS algorithm of signing keys made from now on: {@code ES256} (default), {@code EdDSA} or {@code HS256}. */
+    public String signingAlg() {
+        return signingAlg.isBlank() ? "ES256" : signingAlg.strip();
+    }
+
+    /** The {@code iss} of every token, and the only one accepted. */
+    public String issuer() {
+        return issuer.isBlank() ? "latchkey" : issuer.strip();
     }
 
     public long maxDurationSecs() {

@@ -5,6 +5,7 @@ import static dev.latchkey.it.Api.ORG_KEY;
 import static dev.latchkey.it.Api.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonArray;
@@ -132,5 +133,23 @@ class AdminIT extends BlackBoxTest {
         api.post("api/v1/admin/signing_keys/rotate", bearer(ADMIN_KEY), "")
                 .assertError(409, "The signing keys come from LATCHKEY_JWT_SECRET: rotate by putting a new secret "
                         + "first in that comma-separated list, keeping the old one after it");
+    }
+
+    /** The test server signs with HS256 (LATCHKEY_JWT_SECRET): such a key is never published, nobody else may hold it. */
+    @Test
+    void theKeySetNeverListsAnHmacKey() {
+        String kid = ForgedTokens.kid(api.mintToken(Api.uniqueClient(), 60));
+        Api.Reply set = api.get(".well-known/jwks.json", null);
+        assertEquals(200, set.status(), set.body());
+        assertTrue(set.headers().firstValue("Cache-Control").orElse("").matches("public, max-age=[1-9][0-9]*"),
+                set.headers().toString());
+        for (JsonValue key : set.json().getJsonArray("keys")) {
+            assertNotEquals(kid, key.asJsonObject().getString("kid"));
+            assertTrue(Set.of("ES256", "EdDSA").contains(key.asJsonObject().getString("alg")), set.body());
+        }
+        assertFalse(set.body().contains("\"k\""), "no symmetric key material");
+        api.send(api.request(".well-known/jwks.json", null).DELETE()).assertError(405, "Method not allowed");
+        api.send(api.request(".well-known/jwks.json", bearer(ADMIN_KEY)).PUT(java.net.http.HttpRequest.BodyPublishers
+                .ofString("{}"))).assertError(405, "Method not allowed");
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -307,10 +308,15 @@ class ClusterIT {
     @Order(8)
     void aRotatedSigningKeySignsOnEveryNodeAndIsAcceptedEverywhereAtOnce() throws Exception {
         for (int rotator = 0; rotator < 3; rotator++) {
+            String before = keySet(rotator);
             Api.Reply rotated = new Api(nodes.base(rotator), null).post("api/v1/admin/signing_keys/rotate",
                     bearer(ADMIN_KEY), "");
             assertEquals(200, rotated.status(), rotated.body());
             String kid = rotated.json().getString("kid");
+            assertTrue(before.contains("\"kid\":\"" + kid + "\""), "the new key was published before it signed");
+            for (int node = 0; node < 3; node++) {
+                assertEquals(keySet(rotator), keySet(node), "node " + node + " publishes the rotated ring");
+            }
             for (int minter = 0; minter < 3; minter++) {
                 String token = apis.get(minter).mintToken(Api.uniqueClient(), 600);
                 assertEquals(kid, kid(token), "node " + minter + " signs with the key rotated on " + rotator);
@@ -440,6 +446,13 @@ class ClusterIT {
             assertTrue(process.waitFor(10, TimeUnit.SECONDS), String.join(" ", command));
             assertEquals(0, process.exitValue(), String.join(" ", command));
         }
+    }
+
+    /** The body of a node's {@code /.well-known/jwks.json}. */
+    private String keySet(int node) throws IOException {
+        Api.Reply set = new Api(nodes.base(node), null).get(".well-known/jwks.json", null);
+        assertEquals(200, set.status(), set.body());
+        return set.body();
     }
 
     private static String kid(String token) {

@@ -23,9 +23,11 @@ public class ExpiredRows {
         return token.tokenId();
     }
 
-    public String signingKey(long createdAt) {
-        SigningKey key = new SigningKey("test-" + UUID.randomUUID(), "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0",
-                createdAt);
+    /** An HS256 key that signed from {@code createdAt} until {@code stoppedSigningAt}, and now only verifies. */
+    public String retiredSigningKey(long createdAt, long stoppedSigningAt) {
+        SigningKey key = SigningKey.hmac("test-" + UUID.randomUUID(), "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0",
+                SigningKey.State.CURRENT, createdAt);
+        key.retire(stoppedSigningAt);
         em.persist(key);
         return key.kid();
     }

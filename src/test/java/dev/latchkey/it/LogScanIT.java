@@ -7,8 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.latchkey.testing.Jwts;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Properties;
+import java.util.zip.ZipFile;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -22,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * wrote, its console and every file it created under its working folder: no JWT (by pattern, not only the tokens
  * the test knows), org key, admin key, client_key or database password may appear in it. The database URL carries
  * its credentials as parameters (PostgreSQL's {@code ?user=..&password=..}, H2's {@code ;USER=..;PASSWORD=..}).
+ * The server signs with generated ES256 keys (no {@code LATCHKEY_JWT_SECRET}) and rotates them once; afterwards
+ * the private keys are read from the database and looked for, in every encoding, in the log and in the answers
+ * that concern keys (the key set, the rotation).
  */
 class LogScanIT {
 
@@ -41,25 +58,39 @@ class LogScanIT {
                 ".level=INFO",
                 "dev.latchkey.level=FINEST", ""));
         String[] printedUrl = new String[1];
+        String[] database = new String[3]; // url, user, password
+        List<String> answers = new ArrayList<>();
         String console = MicroJar.run(workDir, "scenario", MicroJar.freePort(), environment -> {
             // the failsafe environment (org key, admin key, signing secret), the database's credentials in its URL
             String password;
+            environment.remove("LATCHKEY_JWT_SECRET"); // generated ES256 keys, kept in the database
             if ("postgres".equals(System.getProperty("latchkey.it.database"))) {
                 password = environment.remove("LATCHKEY_DB_PASSWORD");
                 printedUrl[0] = environment.get("LATCHKEY_DB_URL");
-                environment.put("LATCHKEY_DB_URL", printedUrl[0] + "?user=" + environment.remove("LATCHKEY_DB_USER")
+                database[1] = environment.remove("LATCHKEY_DB_USER");
+                environment.put("LATCHKEY_DB_URL", printedUrl[0] + "?user=" + database[1]
                         + "&password=" + password + "&ApplicationName=latchkey-log-scan");
             } else {
                 password = "h2-" + java.util.UUID.randomUUID();
                 environment.remove("LATCHKEY_DB_USER");
                 environment.remove("LATCHKEY_DB_PASSWORD");
                 printedUrl[0] = "jdbc:h2:file:" + workDir.resolve("database").resolve("latchkey");
+                database[1] = "latchkey";
                 environment.put("LATCHKEY_DB_URL", printedUrl[0] + ";USER=latchkey;PASSWORD=" + password);
             }
+            database[0] = printedUrl[0];
+            database[2] = password;
             secrets.add(password);
         }, List.of("--logproperties", logging.toString()), (api, base) -> {
             String client = Api.uniqueClient();
+            // the keys: the published set, a rotation, the set again
+            answers.add(api.get(".well-known/jwks.json", null).body());
+            Api.Reply rotation = api.post("api/v1/admin/signing_keys/rotate", bearer(ADMIN_KEY), "");
+            assertEquals(200, rotation.status(), rotation.body());
+            answers.add(rotation.body());
+            answers.add(api.get(".well-known/jwks.json", null).body());
             String token = api.mintToken(client, 600);
+            assertEquals("ES256", Jwts.segment(token, 0).replaceAll(".*\"alg\":\"([^\"]+)\".*", "$1"));
             secrets.add(token);
             assertEquals(200, api.clientApi(token).status());
             String expired = api.mintToken(client, 1);
@@ -143,6 +174,21 @@ class LogScanIT {
             assertFalse(log.contains(secret), "a secret reached the log");
         }
         assertFalse(ANY_JWT.matcher(log).find(), () -> "a JWT reached the log: " + find(ANY_JWT, log));
+        List<String> privateKeys = privateKeys(database[0], database[1], database[2]);
+        assertTrue(privateKeys.size() >= 3, "a current, a next and a retired key: " + privateKeys.size());
+        String answered = String.join("\n", answers);
+        assertTrue(answered.contains("\"keys\":[{"), answered);
+        for (String privateKey : privateKeys) {
+            byte[] pkcs8 = Base64.getUrlDecoder().decode(privateKey);
+            for (String form : List.of(privateKey, Base64.getEncoder().encodeToString(pkcs8),
+                    HexFormat.of().formatHex(pkcs8), Base64.getUrlEncoder().withoutPadding().encodeToString(
+                            java.util.Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length)))) {
+                assertFalse(log.contains(form), "a private key reached the log");
+                assertFalse(answered.contains(form), "a private key reached an answer");
+            }
+        }
+        assertFalse(log.contains("PRIVATE KEY"), "no PEM private key in the log");
+        assertFalse(answered.contains("\"d\""), "no private JWK member in an answer");
         assertFalse(ANY_ORG_KEY.matcher(log).find(), () -> "an org key reached the log: " + find(ANY_ORG_KEY, log));
         // the access log (on by default) records handshakes with the client_key value redacted, never the value
         assertTrue(log.contains("\"GET /api/v1/client_ws?client_key=[redacted]\""), "handshakes are in the access log");
@@ -150,6 +196,36 @@ class LogScanIT {
         while (keys.find()) {
             assertEquals("[redacted]", keys.group(1), "a client_key value reached the log");
         }
+    }
+
+    /** Every stored private key (PKCS#8, base64url), read once the server has stopped. */
+    private List<String> privateKeys(String url, String user, String password) throws Exception {
+        List<String> keys = new ArrayList<>();
+        try (Connection db = connect(url, user, password); Statement statement = db.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT private_key FROM signing_key WHERE private_key IS NOT NULL")) {
+            while (rows.next()) {
+                keys.add(rows.getString(1));
+            }
+        }
+        return keys;
+    }
+
+    /** PostgreSQL through its driver; H2 through the h2.jar inside Payara Micro, the version the server wrote with. */
+    private Connection connect(String url, String user, String password) throws Exception {
+        if (url.startsWith("jdbc:postgresql:")) {
+            return DriverManager.getConnection(url, user, password);
+        }
+        Path h2 = workDir.resolve("h2.jar");
+        try (ZipFile micro = new ZipFile(System.getProperty("payara.microJar"));
+             InputStream jar = micro.getInputStream(micro.getEntry("MICRO-INF/runtime/h2.jar"))) {
+            Files.copy(jar, h2, StandardCopyOption.REPLACE_EXISTING);
+        }
+        URLClassLoader loader = new URLClassLoader(new URL[] {h2.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        Driver driver = (Driver) Class.forName("org.h2.Driver", true, loader).getDeclaredConstructor().newInstance();
+        Properties credentials = new Properties();
+        credentials.setProperty("user", user);
+        credentials.setProperty("password", password);
+        return driver.connect(url, credentials);
     }
 
     private static String find(Pattern pattern, String log) {

@@ -80,7 +80,7 @@ class SchemaUpgradeIT {
             db.commit();
         }
         String token = new JwtCodec(() -> new KeyRing(kid, Map.of(kid, KeyRing.hmac(secret))))
-                .sign("legacy-client", tokenId, now, expiresAt);
+                .sign(orgId, "legacy-client", tokenId, now, expiresAt);
 
         String log = MicroJar.run(workDir, "upgrade", MicroJar.freePort(), environment -> {
             environment.keySet().removeIf(name -> name.startsWith("LATCHKEY_"));

@@ -41,7 +41,7 @@ class SettingsCheckTest {
         assertDoesNotThrow(this::check);
         for (String name : new String[] {"LATCHKEY_MAX_DURATION_SECS", "LATCHKEY_WS_EXPIRY_WARNING_SECS",
                 "LATCHKEY_RETENTION_DAYS", "LATCHKEY_JWT_SECRET", "LATCHKEY_DB_URL", "LATCHKEY_ALLOWED_ORIGINS",
-                "LATCHKEY_BIND_ADDRESS"}) {
+                "LATCHKEY_BIND_ADDRESS", "LATCHKEY_SIGNING_ALG"}) {
             settings.put(name, " ");
         }
         assertDoesNotThrow(this::check);
@@ -54,6 +54,8 @@ class SettingsCheckTest {
         assertEquals("60", defaultOf("wsExpiryWarningSecs", "LATCHKEY_WS_EXPIRY_WARNING_SECS"));
         assertEquals("7", defaultOf("retentionDays", "LATCHKEY_RETENTION_DAYS"));
         assertEquals(ConfigProperty.UNCONFIGURED_VALUE, defaultOf("jwtSecret", "LATCHKEY_JWT_SECRET"));
+        assertEquals("ES256", defaultOf("signingAlg", "LATCHKEY_SIGNING_ALG"));
+        assertEquals("latchkey", defaultOf("issuer", "LATCHKEY_ISSUER"));
         assertEquals(ConfigProperty.UNCONFIGURED_VALUE, defaultOf("allowedOriginsText", "LATCHKEY_ALLOWED_ORIGINS"));
         assertTrue(AllowedOrigins.parse(null).isAny(), "unset: any origin");
         assertTrue(AllowedOrigins.parse(" ").isAny(), "blank: any origin");
@@ -168,5 +170,17 @@ class SettingsCheckTest {
     void aBindAddressThatIsNoIpv4LiteralIsRefused(String value) {
         settings.put("LATCHKEY_BIND_ADDRESS", value);
         assertEquals("LATCHKEY_BIND_ADDRESS: \"" + value + "\" is not an IPv4 address such as 127.0.0.1", refusal());
+    }
+
+    @Test
+    void theSigningAlgorithmIsOneOfThreeNamesSpelledExactly() throws Exception {
+        for (String alg : new String[] {"ES256", "EdDSA", "HS256", " EdDSA "}) {
+            settings.put("LATCHKEY_SIGNING_ALG", alg);
+            assertDoesNotThrow(this::check, alg);
+        }
+        settings.put("LATCHKEY_SIGNING_ALG", "eddsa");
+        assertEquals("LATCHKEY_SIGNING_ALG: \"eddsa\" is not ES256, EdDSA or HS256 (spelled exactly so)", refusal());
+        settings.put("LATCHKEY_SIGNING_ALG", "none");
+        assertEquals("LATCHKEY_SIGNING_ALG: \"none\" is not ES256, EdDSA or HS256 (spelled exactly so)", refusal());
     }
 }

@@ -69,40 +69,40 @@ public class ForwardAuthResource {
 
     @GET
     public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return check(headers, uri);
+        return check("GET", headers, uri);
     }
 
     @HEAD
     public Response head(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return check(headers, uri);
+        return check("HEAD", headers, uri);
     }
 
     @POST
     public Response post(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return check(headers, uri);
+        return check("POST", headers, uri);
     }
 
     @PUT
     public Response put(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return check(headers, uri);
+        return check("PUT", headers, uri);
     }
 
     @PATCH
     public Response patch(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return check(headers, uri);
+        return check("PATCH", headers, uri);
     }
 
     @DELETE
     public Response delete(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return check(headers, uri);
+        return check("DELETE", headers, uri);
     }
 
     @OPTIONS
     public Response options(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return check(headers, uri);
+        return check("OPTIONS", headers, uri);
     }
 
-    private Response check(HttpHeaders headers, UriInfo uri) {
+    private Response check(String method, HttpHeaders headers, UriInfo uri) {
         refuseLookAlikes(headers);
         Credential credential = credential(headers, uri);
         Verdict verdict = validator.validateCredential(credential.text());
@@ -114,7 +114,36 @@ public class ForwardAuthResource {
         for (String[] header : Signing.identity(verdict.principal(), metadata.of(verdict.principal()))) {
             allowed.header(header[0], header[1]);
         }
+        String assertion = access.assertion(verdict.principal(), originalMethod(headers, method),
+                originalPath(headers, uri));
+        if (assertion != null) {
+            allowed.header(Signing.ASSERTION, assertion);
+        }
         return allowed.build();
+    }
+
+    /** The original request's method: {@code X-Forwarded-Method} (Traefik, Caddy), else this request's (Envoy). */
+    private static String originalMethod(HttpHeaders headers, String method) {
+        String forwarded = headers.getHeaderString("X-Forwarded-Method");
+        return forwarded == null || forwarded.isBlank() ? method : forwarded.strip();
+    }
+
+    /**
+     * The original request's path, without its query (which may hold a {@code client_key}): from
+     * {@code X-Forwarded-Uri}, else {@code X-Original-URI} (as the organization's proxy sets them), else the path behind
+     * {@code /forward_auth} (Envoy), else {@code /}.
+     */
+    private static String originalPath(HttpHeaders headers, UriInfo uri) {
+        String original = headers.getHeaderString("X-Forwarded-Uri");
+        if (original == null) {
+            original = headers.getHeaderString("X-Original-URI");
+        }
+        if (original == null) {
+            String own = uri.getPathParameters(false).getFirst("path");
+            original = own == null || own.isEmpty() ? "/" : own;
+        }
+        int query = original.indexOf('?');
+        return query < 0 ? original : original.substring(0, query);
     }
 
     /**

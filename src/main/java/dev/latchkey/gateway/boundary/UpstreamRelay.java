@@ -265,6 +265,10 @@ public class UpstreamRelay extends HttpServlet {
                 client, metadata.of(client))) {
             builder.header(header[0], header[1]);
         }
+        String assertion = access.assertion(client, method, target.getRawPath());
+        if (assertion != null) {
+            builder.header(Signing.ASSERTION, assertion);
+        }
         long length = request.getContentLengthLong();
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : length > 0 ? HttpRequest.BodyPublishers.fromPublisher(body, length)

@@ -3,6 +3,7 @@ package dev.latchkey.gateway.control;
 import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.access.control.ClientSend;
+import dev.latchkey.tokens.control.ClientAccess;
 import dev.latchkey.tokens.control.ClientPrincipal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -52,6 +53,9 @@ public class ClientMessagesForwarder {
     @Inject
     Clock clock;
 
+    @Inject
+    ClientAccess access;
+
     void forward(@Observes ClientSend send) {
         if (!send.take()) {
             return;
@@ -76,6 +80,10 @@ public class ClientMessagesForwarder {
         for (String[] header : Signing.signedHeaders(secret, clock.millis() / 1000, "POST", path, client,
                 metadata.of(client))) {
             request.header(header[0], header[1]);
+        }
+        String assertion = access.assertion(client, "POST", path);
+        if (assertion != null) {
+            request.header(Signing.ASSERTION, assertion);
         }
         // the request's timeout bounds the wait for the status; this one also bounds reading the answer
         AtomicReference<InputStream> answerBody = new AtomicReference<>();

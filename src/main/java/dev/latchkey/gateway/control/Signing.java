@@ -35,6 +35,8 @@ public final class Signing {
     public static final String METADATA = "X-Latchkey-Metadata";
     public static final String REQUEST_ID = "X-Latchkey-Request-Id";
     public static final String SIGNATURE = "X-Latchkey-Signature";
+    /** A JWT of the same facts, verifiable with the public key set ({@code docs/gateway.md}); absent with HS256 keys. */
+    public static final String ASSERTION = "X-Latchkey-Assertion";
     static final String SECRET_PREFIX = "lks-";
     private static final SecureRandom RANDOM = new SecureRandom();
     /** One MAC per thread, keyed again for each request: looking the algorithm up costs more than the MAC. */

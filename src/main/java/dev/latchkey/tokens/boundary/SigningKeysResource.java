@@ -20,8 +20,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /**
- * {@code POST /admin/signing_keys/rotate}, behind the admin key: new tokens are signed with a new key from the
- * answer on; tokens signed with older keys stay valid until they expire.
+ * {@code POST /admin/signing_keys/rotate}, behind the admin key: the next key (published in
+ * {@code /.well-known/jwks.json} ahead of time) signs new tokens from the answer on, and a new next key is made;
+ * tokens signed with older keys stay valid until they expire.
  */
 @Path("admin/signing_keys")
 @AdminAuthenticated
@@ -38,7 +39,8 @@ public class SigningKeysResource {
 
     @POST
     @Path("rotate")
-    @Operation(summary = "Sign new tokens with a new key; older keys keep verifying their tokens")
+    @Operation(summary = "Sign new tokens with the published next key and make a new next key; "
+            + "older keys keep verifying their tokens")
     @APIResponse(responseCode = "200", description = "The new key's id",
             content = @Content(mediaType = "application/json", example = "{\"kid\": \"...\"}"))
     @APIResponse(responseCode = "401", ref = "AdminUnauthorized")

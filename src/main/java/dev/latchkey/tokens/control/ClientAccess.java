@@ -36,15 +36,17 @@ public class ClientAccess {
 
     private TokenStates states;
     private TokenValidator validator;
+    private JwtCodec codec;
 
     @PostConstruct
     void init() {
         states = new TokenStates(tokenStore::find, TokenStates.MAX_ENTRIES, lease.freshFor(), Ticker.systemTicker())
                 .metered(meters.counter("latchkey_token_cache_hits", "Token lookups answered from memory"),
                         meters.counter("latchkey_token_cache_misses", "Token lookups that read the database"));
+        codec = signingKeys.codec();
         TokenStates rows = states;
         CacheLease.Check held = lease.check();
-        validator = new TokenValidator(signingKeys.codec(), tokenId -> {
+        validator = new TokenValidator(codec, tokenId -> {
             held.ensure();
             return rows.find(tokenId);
         }, clock);
@@ -65,6 +67,16 @@ public class ClientAccess {
         } else {
             states.forgetToken(revocation.tokenId());
         }
+    }
+
+    /**
+     * The {@code X-Latchkey-Assertion} for a request forwarded on behalf of {@code client}: a JWT signed with the
+     * current key that lives 60 s ({@link JwtCodec#assertion}); null while that key is HS256.
+     *
+     * @param path the request's path as the upstream receives it, without its query
+     */
+    public String assertion(ClientPrincipal client, String method, String path) {
+        return codec.assertion(client, method, path, clock.millis());
     }
 
     public TokenValidator validator() {

@@ -2,7 +2,6 @@ package dev.latchkey.tokens.control;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.security.Key;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Function;
@@ -19,24 +18,34 @@ import org.jose4j.lang.JoseException;
 import org.jose4j.lang.UnresolvableKeyException;
 
 /**
- * Writes and reads Latchkey's client JWTs: HS256 with a {@code kid} header, claims {@code client_id},
- * {@code token_id} (also {@code jti}), {@code iat}, {@code exp}, {@code iss}. Nothing else goes in; the
- * metadata stays in the database.
+ * Writes and reads Latchkey's client JWTs: signed with the current key of the ring (HS256, ES256 or EdDSA) under
+ * its {@code kid} header, claims {@code iss}, {@code client_id}, {@code token_id} (also {@code jti}),
+ * {@code org_id}, {@code iat}, {@code exp}. Nothing else goes in; the metadata stays in the database. It also
+ * writes the upstream assertions ({@link #assertion}), which it never accepts as client tokens.
  *
  * <p>Reading is strict. The text must be exactly as issued (three canonical, unpadded base64url segments,
- * at most 4 KiB) before jose4j sees it, because jose4j decodes base64 leniently; only HS256 is permitted;
- * the key is chosen by {@code kid} from our own key ring and nowhere else. One {@link JwtConsumer} is built
- * and shared: it is thread-safe. Exception texts of jose4j contain the token and are never passed on.
+ * at most 4 KiB) before jose4j sees it, because jose4j decodes base64 leniently; the key is chosen by {@code kid}
+ * from our own key ring and nowhere else, and the {@code alg} header must be the one that key was made for
+ * (RFC 8725, section 3.1: an HS256 header over a public key's {@code kid} is the algorithm confusion of
+ * CVE-2015-9235 and CVE-2016-10555). {@code org_id} is not required: tokens issued before it existed stay
+ * valid, and the database row names the organization anyway. One {@link JwtConsumer} is built and shared: it is
+ * thread-safe. Exception texts of jose4j contain the token and are never passed on.
  */
 public final class JwtCodec {
 
+    /** The default of {@code LATCHKEY_ISSUER}. */
     public static final String ISSUER = "latchkey";
+    /** The {@code typ} header of an upstream assertion (explicit typing, RFC 8725, section 3.11). */
+    public static final String ASSERTION_TYPE = "latchkey-assertion+jwt";
+    /** How long an upstream assertion lives, in seconds. */
+    public static final long ASSERTION_SECONDS = 60;
     public static final int MAX_TOKEN_LENGTH = 4096;
 
     /** Verified tokens remembered, so that a client presenting the same token again skips the JWS work. */
     static final int MAX_REMEMBERED = 50_000;
 
     private final Supplier<KeyRing> keys;
+    private final String issuer;
     private final JwtConsumer consumer;
     /**
      * Exact token text → what reading it found, for tokens that read VALID only. The key is the whole text, so
@@ -52,27 +61,37 @@ public final class JwtCodec {
 
     /** A codec over a fixed or changing key ring that knows every kid it will ever see. */
     public JwtCodec(Supplier<KeyRing> keys) {
-        this(keys, kid -> null);
+        this(keys, kid -> null, ISSUER);
     }
 
     /**
      * @param unknownKid asked for a kid the ring lacks (it may refresh the ring); null means unknown
+     * @param issuer the {@code iss} written and required ({@code LATCHKEY_ISSUER})
      */
-    public JwtCodec(Supplier<KeyRing> keys, Function<String, Key> unknownKid) {
+    public JwtCodec(Supplier<KeyRing> keys, Function<String, KeyRing.RingKey> unknownKid, String issuer) {
         this.keys = keys;
+        this.issuer = issuer;
         this.consumer = new JwtConsumerBuilder()
                 .setSkipAllValidators() // claims are checked below, in the table's order
-                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256)
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256,
+                        AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256, AlgorithmIdentifiers.EDDSA)
                 .setVerificationKeyResolver((jws, nesting) -> {
                     String kid = jws.getKeyIdHeaderValue();
-                    Key key = keys.get().byKid(kid);
+                    KeyRing.RingKey key = keys.get().byKid(kid);
                     if (key == null && kid != null) {
                         key = unknownKid.apply(kid);
                     }
                     if (key == null) {
                         throw new UnresolvableKeyException("unknown kid");
                     }
-                    return key;
+                    if (!key.alg().jwsName().equals(jws.getAlgorithmHeaderValue())) {
+                        throw new UnresolvableKeyException("alg is not the one the key was made for");
+                    }
+                    Object type = jws.getHeaders().getObjectHeaderValue("typ");
+                    if (type != null && !"JWT".equals(type)) {
+                        throw new UnresolvableKeyException("not a client token");
+                    }
+                    return key.verifying();
                 })
                 .build();
     }
@@ -95,25 +114,55 @@ public final class JwtCodec {
         }
     }
 
-    public String sign(String clientId, String tokenId, long issuedAtMillis, long expiresAtMillis) {
-        KeyRing ring = keys.get();
+    /** A client token, signed with the ring's current key; times in epoch milliseconds, written as seconds. */
+    public String sign(String orgId, String clientId, String tokenId, long issuedAtMillis, long expiresAtMillis) {
         JwtClaims claims = new JwtClaims();
-        claims.setIssuer(ISSUER);
+        claims.setIssuer(issuer);
         claims.setClaim("client_id", clientId);
         claims.setClaim("token_id", tokenId);
         claims.setJwtId(tokenId);
+        claims.setClaim("org_id", orgId);
         claims.setIssuedAt(NumericDate.fromSeconds(Math.floorDiv(issuedAtMillis, 1000)));
         claims.setExpirationTime(NumericDate.fromSeconds(Math.floorDiv(expiresAtMillis + 999, 1000)));
+        return signed(keys.get(), claims, "JWT");
+    }
+
+    /**
+     * The {@code X-Latchkey-Assertion} of one forwarded request: {@code iss}, {@code client_id}, {@code token_id},
+     * {@code org_id}, {@code method}, {@code path} (path and query as sent upstream), {@code iat} and {@code exp}
+     * ({@value #ASSERTION_SECONDS} s later), under the {@code typ} {@value #ASSERTION_TYPE} so it can never pass
+     * as a client token. Null while the current key is HS256: nobody outside Latchkey could verify it.
+     */
+    public String assertion(ClientPrincipal client, String method, String path, long nowMillis) {
+        KeyRing ring = keys.get();
+        if (!ring.active().alg().isPublicKey()) {
+            return null;
+        }
+        long now = Math.floorDiv(nowMillis, 1000);
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(issuer);
+        claims.setClaim("client_id", client.clientId());
+        claims.setClaim("token_id", client.tokenId());
+        claims.setClaim("org_id", client.orgId());
+        claims.setClaim("method", method);
+        claims.setClaim("path", path);
+        claims.setIssuedAt(NumericDate.fromSeconds(now));
+        claims.setExpirationTime(NumericDate.fromSeconds(now + ASSERTION_SECONDS));
+        return signed(ring, claims, ASSERTION_TYPE);
+    }
+
+    private static String signed(KeyRing ring, JwtClaims claims, String type) {
+        KeyRing.RingKey key = ring.active();
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+        jws.setAlgorithmHeaderValue(key.alg().jwsName());
         jws.setKeyIdHeaderValue(ring.activeKid());
-        jws.setHeader("typ", "JWT");
-        jws.setKey(ring.active());
+        jws.setHeader("typ", type);
+        jws.setKey(key.signing());
         try {
             return jws.getCompactSerialization();
         } catch (JoseException e) {
-            throw new IllegalStateException("signing a token failed", e);
+            throw new IllegalStateException("signing a token failed"); // no cause: it may name the key
         }
     }
 
@@ -138,7 +187,7 @@ public final class JwtCodec {
      * A token text as the key of remembered verifications: equal exactly when the texts are equal, but hashed over
      * its last {@value #HASHED_CHARS} characters only. A text arrives as a new string with every request, so
      * {@link String#hashCode} would read all of its 400-odd characters every time (about 0.3 µs, measured); the
-     * end of a token we signed is its HMAC, evenly spread. Texts ending alike (anyone can send those) only share a
+     * end of a token we signed is its signature, evenly spread. Texts ending alike (anyone can send those) only share a
      * bucket, and only tokens that verified are ever stored.
      */
     record TokenText(String text) {
@@ -170,7 +219,7 @@ public final class JwtCodec {
         } catch (InvalidJwtException e) {
             return Decoded.BAD_FORMAT;
         }
-        if (!ISSUER.equals(claims.getClaimValue("iss"))) {
+        if (!issuer.equals(claims.getClaimValue("iss"))) {
             return Decoded.BAD_FORMAT;
         }
         Object clientId = claims.getClaimValue("client_id");

@@ -21,6 +21,12 @@ import jakarta.interceptor.Interceptors;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.security.Key;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.util.Locale;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.lang.JoseException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -34,18 +40,27 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * The signing keys of this service and the one {@link JwtCodec} built on them.
+ * The signing keys of this service, the one {@link JwtCodec} built on them, and the public key set built from them.
  *
- * <p>With {@code LATCHKEY_JWT_SECRET} set, the first secret of that comma-separated list signs and the others keep
- * verifying the tokens they signed, each under its own {@code kid} (derived from the secret); they are never written
- * to the database. Rotating one: put a new secret first, keep the old one second for the longest token lifetime,
- * then drop it. Otherwise
- * the newest generated key in the database signs, and a first one is generated on the first start, so that
- * restarts and other nodes on the same database agree. Every unretired key in the database keeps validating
- * the tokens it signed. A {@code kid} this node does not know makes it re-read the table (at most every few
- * seconds) and the table is re-read every minute anyway, which is how a key rotated on another node reaches
- * this one. Reads never lock: the ring is an
- * immutable snapshot behind a volatile field.
+ * <p>With {@code LATCHKEY_JWT_SECRET} set, the first secret of that comma-separated list signs (HS256) and the
+ * others keep verifying the tokens they signed, each under its own {@code kid} (derived from the secret); they are
+ * never written to the database. Rotating one: put a new secret first, keep the old one second for the longest
+ * token lifetime, then drop it.
+ *
+ * <p>Otherwise the keys live in the table {@code signing_key}, each made for one algorithm
+ * ({@code LATCHKEY_SIGNING_ALG} when it was made: ES256, EdDSA or HS256), and move through
+ * {@link SigningKey.State}: a NEXT key is made ahead and published in the key set, so that a verifier's cached
+ * set already holds it when a rotation makes it CURRENT; the key it replaces becomes RETIRED and verifies its
+ * tokens until the longest token lifetime (plus {@link #SPREAD_MILLIS}) has passed, then EXPIRED. At start, under
+ * the startup lock (nodes starting together on one database agree), the ring is brought to
+ * {@code LATCHKEY_SIGNING_ALG}: a current key of another algorithm is retired and a key of the configured one
+ * signs from then on. Every unexpired key keeps verifying. A {@code kid} this node does not know makes it re-read
+ * the table (at most every few seconds) and the table is re-read every minute anyway, which is how a key rotated
+ * on another node reaches this one. Reads never lock: the ring and the key set are immutable snapshots behind
+ * volatile fields.
+ *
+ * <p>Private keys stay here: they are decoded into the ring, used to sign, and never put in an answer, a log
+ * line or an exception text.
  */
 @Singleton
 @Startup
@@ -57,6 +72,11 @@ public class SigningKeys {
     private static final Logger LOG = Logger.getLogger(SigningKeys.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long RELOAD_INTERVAL_MILLIS = 5_000;
+    /**
+     * How much longer than the longest token lifetime a retired key keeps verifying: a node that missed a rotation
+     * signs with the old key until it re-reads the table, at most a minute later.
+     */
+    static final long SPREAD_MILLIS = 10 * 60_000;
 
     @PersistenceContext
     EntityManager em;
@@ -68,6 +88,7 @@ public class SigningKeys {
     Clock clock;
 
     private volatile KeyRing ring;
+    private volatile String keySet = "{\"keys\":[]}";
     private volatile long lastReload;
     /** The keys of {@code LATCHKEY_JWT_SECRET}, the signing one first; empty when it is not set. */
     private List<Map.Entry<String, Key>> configured;
@@ -88,49 +109,82 @@ public class SigningKeys {
     void load() {
         startupLock.holdForTransaction(em);
         configured = settings.jwtSecret().map(SigningKeys::configuredKeys).orElse(List.of());
-        if (configured.isEmpty() && usable().isEmpty()) {
-            generate();
+        if (configured.isEmpty()) {
+            align(SigningAlgorithm.named(settings.signingAlg()));
         }
         reload();
-        codec = new JwtCodec(() -> ring, this::unknownKid);
+        codec = new JwtCodec(() -> ring, this::unknownKid, settings.issuer());
     }
 
     public JwtCodec codec() {
         return codec;
     }
 
-    /** Makes a new generated key the signing key; older keys keep validating until retired. */
+    /**
+     * The public keys that may have signed a live token, and the next key, as an RFC 7517 JWK Set: {@code kid},
+     * {@code kty}, {@code crv}, {@code x} (and {@code y} for ES256), {@code alg}, {@code use: "sig"}. HS256 keys
+     * are never in it.
+     */
+    public String keySet() {
+        return keySet;
+    }
+
+    /**
+     * Makes the next key the signing key and makes a new next key ({@code LATCHKEY_SIGNING_ALG}); the key that
+     * signed until now keeps verifying its tokens. One rotation at a time across nodes (the startup lock).
+     *
+     * @return the kid of the key that signs from now on
+     */
     public synchronized String rotate() {
         if (!configured.isEmpty()) {
             throw new ApiError(409, "The signing keys come from LATCHKEY_JWT_SECRET: rotate by putting a new secret "
                     + "first in that comma-separated list, keeping the old one after it");
         }
-        String kid = generate();
-        changeLog.record(em, ChangeLog.Kind.SIGNING_KEY, "", kid);
+        startupLock.holdForTransaction(em);
+        SigningAlgorithm alg = SigningAlgorithm.named(settings.signingAlg());
+        long now = clock.millis();
+        List<SigningKey> keys = usable();
+        SigningKey next = last(keys, SigningKey.State.NEXT);
+        if (next == null || !next.alg().equals(alg.jwsName())) {
+            if (next != null) {
+                next.expire(now); // published, never used: LATCHKEY_SIGNING_ALG changed since it was made
+            }
+            next = generate(alg, SigningKey.State.NEXT);
+        }
+        for (SigningKey key : keys) {
+            if (key.state() == SigningKey.State.CURRENT) {
+                key.retire(now);
+            }
+        }
+        next.makeCurrent();
+        generate(alg, SigningKey.State.NEXT);
+        changeLog.record(em, ChangeLog.Kind.SIGNING_KEY, "", next.kid());
+        em.flush();
         reload();
-        LOG.info("Rotated the signing key: new tokens are signed with kid " + kid);
-        return kid;
+        LOG.info("Rotated the signing key: new tokens are signed with kid " + next.kid() + " (" + next.alg() + ")");
+        return next.kid();
     }
 
     /**
-     * Retires every generated key that no unexpired token can carry any more: a key stopped signing when its
-     * successor was created, and no token lives longer than the longest duration allowed.
+     * Expires every retired key that no unexpired token can carry any more: it stopped signing more than the
+     * longest token lifetime (plus {@link #SPREAD_MILLIS}) ago.
      */
     public synchronized int retireUnused(long now, long maxDurationMillis) {
-        List<SigningKey> keys = usable();
-        int retired = 0;
-        for (int i = 0; i < keys.size() - 1; i++) {
-            long stoppedSigning = keys.get(i + 1).createdAt();
-            if (now > stoppedSigning + maxDurationMillis) {
-                em.merge(keys.get(i)).retire(now);
-                retired++;
-                LOG.info("Retired signing key " + keys.get(i).kid() + ": no unexpired token can use it");
+        int expired = 0;
+        for (SigningKey key : usable()) {
+            Long stopped = key.stoppedSigningAt();
+            if (key.state() == SigningKey.State.RETIRED && stopped != null
+                    && now > stopped + maxDurationMillis + SPREAD_MILLIS) {
+                em.merge(key).expire(now);
+                expired++;
+                LOG.info("Expired signing key " + key.kid() + ": no unexpired token can use it");
             }
         }
-        if (retired > 0) {
+        if (expired > 0) {
+            em.flush();
             reload();
         }
-        return retired;
+        return expired;
     }
 
     /** Picks up keys rotated or retired by other nodes sharing the database (a cluster calls it at once). */
@@ -140,9 +194,9 @@ public class SigningKeys {
     }
 
     /** Called by the codec for a kid it does not know: re-read the table, but not more often than every 5 s. */
-    private Key unknownKid(String kid) {
+    private KeyRing.RingKey unknownKid(String kid) {
         lease.ensure(); // in a cluster, a rotation answered elsewhere is in the ring once the lease is held
-        Key replayed = ring.byKid(kid);
+        KeyRing.RingKey replayed = ring.byKid(kid);
         if (replayed != null) {
             return replayed;
         }
@@ -158,38 +212,133 @@ public class SigningKeys {
         return ring.byKid(kid);
     }
 
+    /**
+     * Brings the ring to {@code alg}: a current key of another algorithm retires (its tokens stay valid) and a key
+     * of {@code alg} signs; a next key of another algorithm, never used, expires; a next key of {@code alg} is made
+     * when there is none. On a database of an earlier version this is where the first ES256 key comes from.
+     */
+    private void align(SigningAlgorithm alg) {
+        long now = clock.millis();
+        List<SigningKey> keys = usable();
+        SigningKey current = last(keys, SigningKey.State.CURRENT);
+        SigningKey next = last(keys, SigningKey.State.NEXT);
+        for (SigningKey key : keys) {
+            if (key.state() == SigningKey.State.CURRENT && key != current) {
+                key.retire(now); // two current keys (created in the same millisecond before version 4): one signs
+            }
+        }
+        if (next != null && !next.alg().equals(alg.jwsName())) {
+            next.expire(now);
+            next = null;
+        }
+        if (current == null || !current.alg().equals(alg.jwsName())) {
+            if (current != null) {
+                current.retire(now);
+                LOG.info("Signing key " + current.kid() + " (" + current.alg() + ") signs no more: LATCHKEY_SIGNING_ALG is "
+                        + alg.jwsName() + "; it keeps verifying the tokens it signed");
+            }
+            if (next == null) {
+                current = generate(alg, SigningKey.State.CURRENT);
+            } else {
+                next.makeCurrent();
+                current = next;
+                next = null;
+            }
+            changeLog.record(em, ChangeLog.Kind.SIGNING_KEY, "", current.kid());
+        }
+        if (next == null) {
+            generate(alg, SigningKey.State.NEXT);
+        }
+        em.flush();
+    }
+
     private synchronized void reload() {
-        Map<String, Key> keys = new LinkedHashMap<>();
+        Map<String, KeyRing.RingKey> keys = new LinkedHashMap<>();
+        List<String> published = new ArrayList<>();
         String active = null;
+        String next = null;
+        String newest = null;
         for (SigningKey key : usable()) {
-            keys.put(key.kid(), KeyRing.hmac(Base64.getUrlDecoder().decode(key.secret())));
-            active = key.kid();
+            SigningAlgorithm alg = SigningAlgorithm.named(key.alg());
+            if (alg.isPublicKey()) {
+                PublicKey publicKey = alg.publicKey(Base64.getUrlDecoder().decode(key.publicKey()));
+                keys.put(key.kid(), new KeyRing.RingKey(alg, publicKey,
+                        alg.privateKey(Base64.getUrlDecoder().decode(key.privateKey()))));
+                published.add(jwk(key.kid(), alg, publicKey));
+            } else {
+                keys.put(key.kid(), KeyRing.RingKey.hmac(KeyRing.hmac(Base64.getUrlDecoder().decode(key.secret()))));
+            }
+            if (key.state() == SigningKey.State.CURRENT) {
+                active = key.kid();
+            } else if (key.state() == SigningKey.State.NEXT) {
+                next = key.kid();
+            }
+            newest = key.kid();
         }
         for (Map.Entry<String, Key> key : configured) {
-            keys.put(key.getKey(), key.getValue());
+            keys.put(key.getKey(), KeyRing.RingKey.hmac(key.getValue()));
         }
         if (!configured.isEmpty()) {
             active = configured.get(0).getKey();
+        } else if (active == null) {
+            active = newest; // never after align(); a table another node is changing is read in one transaction
         }
-        ring = new KeyRing(active, keys);
+        ring = new KeyRing(active, next, keys);
+        keySet = "{\"keys\":[" + String.join(",", published) + "]}";
         lastReload = clock.millis();
+    }
+
+    /** One key of the set: the public half only ({@code PUBLIC_ONLY}), whatever key object is passed. */
+    private static String jwk(String kid, SigningAlgorithm alg, PublicKey publicKey) {
+        try {
+            PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(publicKey);
+            jwk.setKeyId(kid);
+            jwk.setAlgorithm(alg.jwsName());
+            jwk.setUse("sig");
+            return jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        } catch (JoseException e) {
+            throw new IllegalStateException("a public key cannot be written as a JWK", e);
+        }
+    }
+
+    private static SigningKey last(List<SigningKey> keys, SigningKey.State state) {
+        SigningKey found = null;
+        for (SigningKey key : keys) {
+            if (key.state() == state) {
+                found = key;
+            }
+        }
+        return found;
     }
 
     private List<SigningKey> usable() {
         return em.createNamedQuery(SigningKey.USABLE, SigningKey.class).getResultList();
     }
 
-    private String generate() {
-        byte[] secret = new byte[KeyRing.MIN_SECRET_BYTES];
-        RANDOM.nextBytes(secret);
-        byte[] kid = new byte[12];
-        RANDOM.nextBytes(kid);
-        SigningKey key = new SigningKey(Base64.getUrlEncoder().withoutPadding().encodeToString(kid),
-                Base64.getUrlEncoder().withoutPadding().encodeToString(secret), clock.millis());
+    private SigningKey generate(SigningAlgorithm alg, SigningKey.State state) {
+        byte[] kidBytes = new byte[12];
+        RANDOM.nextBytes(kidBytes);
+        String kid = base64(kidBytes);
+        long now = clock.millis();
+        SigningKey key;
+        if (alg.isPublicKey()) {
+            KeyPair pair = alg.generate();
+            key = SigningKey.pair(kid, alg.jwsName(), base64(pair.getPublic().getEncoded()),
+                    base64(pair.getPrivate().getEncoded()), state, now);
+        } else {
+            byte[] secret = new byte[KeyRing.MIN_SECRET_BYTES];
+            RANDOM.nextBytes(secret);
+            key = SigningKey.hmac(kid, base64(secret), state, now);
+        }
         em.persist(key);
         em.flush();
-        LOG.info("Generated a signing key (kid " + key.kid() + ") and stored it in the database");
-        return key.kid();
+        LOG.info("Generated a signing key (" + alg.jwsName() + ", kid " + kid + ", "
+                + state.name().toLowerCase(Locale.ROOT) + ") and stored it in the database");
+        return key;
+    }
+
+    private static String base64(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** {@code LATCHKEY_JWT_SECRET} as a comma-separated list of secrets; blank entries are ignored. */

@@ -41,7 +41,7 @@ class ClientWsConfiguratorTest {
         TokenRecord row = new TokenRecord("t1", "o1", "c1", now, now + 60_000, false);
         validator = new TokenValidator(codec, id -> id.equals("t1") ? Optional.of(row) : Optional.empty(),
                 Clock.systemUTC());
-        token = codec.sign("c1", "t1", now, now + 60_000);
+        token = codec.sign("org-1", "c1", "t1", now, now + 60_000);
     }
 
     private static HandshakeRequest request(Principal principal, Map<String, List<String>> parameters,

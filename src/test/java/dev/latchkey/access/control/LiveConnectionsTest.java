@@ -71,7 +71,7 @@ class LiveConnectionsTest {
     }
 
     private String jwt(ClientPrincipal principal) {
-        return codec.sign(principal.clientId(), principal.tokenId(), principal.issuedAt(), principal.expiresAt());
+        return codec.sign("org-1", principal.clientId(), principal.tokenId(), principal.issuedAt(), principal.expiresAt());
     }
 
     private void revokeRow(String tokenId) {

@@ -57,7 +57,7 @@ class JwtCodecTest {
     }
 
     private String validToken() {
-        return cut.sign("client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000);
+        return cut.sign("org-1", "client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000);
     }
 
     private void assertBadFormat(String token) {
@@ -98,7 +98,7 @@ class JwtCodecTest {
 
     @Test
     void signedTokenDecodesToItsClaims() {
-        Decoded decoded = cut.decode(cut.sign("client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000));
+        Decoded decoded = cut.decode(cut.sign("org-1", "client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000));
 
         assertAll(
                 () -> assertEquals(Outcome.VALID, decoded.outcome()),
@@ -110,14 +110,14 @@ class JwtCodecTest {
 
     @Test
     void expiryIsRoundedUpToTheNextWholeSecond() {
-        Decoded decoded = cut.decode(cut.sign("c", "t", NOW_MILLIS, NOW_MILLIS + 1_001));
+        Decoded decoded = cut.decode(cut.sign("org-1", "c", "t", NOW_MILLIS, NOW_MILLIS + 1_001));
 
         assertEquals(NOW_SECONDS + 2, decoded.expSeconds());
     }
 
     @Test
     void decodedTokenIsExpiredFromItsExpInstantOn() {
-        Decoded decoded = cut.decode(cut.sign("c", "t", NOW_MILLIS, NOW_MILLIS + 60_000));
+        Decoded decoded = cut.decode(cut.sign("org-1", "c", "t", NOW_MILLIS, NOW_MILLIS + 60_000));
 
         assertAll(
                 () -> assertEquals(false, decoded.isExpiredAt(NOW_MILLIS + 59_999)),
@@ -134,7 +134,8 @@ class JwtCodecTest {
         assertAll(
                 () -> assertEquals("HS256", header.getString("alg")),
                 () -> assertEquals(KID, header.getString("kid")),
-                () -> assertEquals(Set.of("iss", "client_id", "token_id", "jti", "iat", "exp"), payload.keySet()),
+                () -> assertEquals(Set.of("iss", "client_id", "token_id", "jti", "org_id", "iat", "exp"), payload.keySet()),
+                () -> assertEquals("org-1", payload.getString("org_id")),
                 () -> assertEquals(JwtCodec.ISSUER, payload.getString("iss")),
                 () -> assertEquals("tok-1", payload.getString("jti")),
                 () -> assertEquals(NOW_SECONDS, payload.getJsonNumber("iat").longValueExact()),
@@ -148,7 +149,7 @@ class JwtCodecTest {
         KeyRing ring = new KeyRing("k2", Map.of("k1", older, "k2", newer));
         JwtCodec rotated = new JwtCodec(() -> ring);
 
-        String token = rotated.sign("client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000);
+        String token = rotated.sign("org-1", "client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000);
 
         assertAll(
                 () -> assertEquals("k2", json(segment(token, 0)).getString("kid")),
@@ -160,7 +161,7 @@ class JwtCodecTest {
         Key older = randomKey();
         Key newer = randomKey();
         String oldToken = new JwtCodec(() -> new KeyRing("k1", Map.of("k1", older)))
-                .sign("client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000);
+                .sign("org-1", "client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000);
         JwtCodec rotated = new JwtCodec(() -> new KeyRing("k2", Map.of("k1", older, "k2", newer)));
 
         Decoded decoded = rotated.decode(oldToken);
@@ -175,10 +176,83 @@ class JwtCodecTest {
     void tokenSignedWithTheRightKeyUnderTheOldKidFailsOnceTheOldKidIsDropped() {
         Key older = randomKey();
         String oldToken = new JwtCodec(() -> new KeyRing("k1", Map.of("k1", older)))
-                .sign("client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000);
+                .sign("org-1", "client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000);
         JwtCodec rotated = new JwtCodec(() -> new KeyRing("k2", Map.of("k2", randomKey())));
 
         assertEquals(Outcome.BAD_FORMAT, rotated.decode(oldToken).outcome());
+    }
+
+    /** A ring of one key pair of {@code alg} under kid "pk", signing; and the HS256 key {@code KID} beside it. */
+    private KeyRing pairRing(SigningAlgorithm alg, java.security.KeyPair pair) {
+        Map<String, KeyRing.RingKey> keys = new java.util.LinkedHashMap<>();
+        keys.put(KID, KeyRing.RingKey.hmac(key));
+        keys.put("pk", new KeyRing.RingKey(alg, pair.getPublic(), pair.getPrivate()));
+        return new KeyRing("pk", null, keys);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ES256", "EdDSA"})
+    void aKeyPairSignsUnderItsOwnAlgAndVerifiesWhatItSigned(String name) {
+        SigningAlgorithm alg = SigningAlgorithm.named(name);
+        KeyRing ring = pairRing(alg, alg.generate());
+        JwtCodec codec = new JwtCodec(() -> ring);
+
+        String token = codec.sign("org-1", "client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000);
+
+        assertAll(
+                () -> assertEquals(name, json(segment(token, 0)).getString("alg")),
+                () -> assertEquals("pk", json(segment(token, 0)).getString("kid")),
+                () -> assertEquals(Outcome.VALID, codec.decode(token).outcome()),
+                () -> assertEquals(Outcome.VALID, codec.decode(hs256(KID, validClaims(), key)).outcome(),
+                        "the HS256 key beside it keeps verifying its own tokens"));
+    }
+
+    /**
+     * Algorithm confusion (Tim McLean's 2015 report; CVE-2015-9235 in node-jsonwebtoken, CVE-2016-10555 in
+     * jwt-simple): a token whose header says HS256, under the kid of a public key, MACed with that public key's
+     * bytes as the secret. The key's own algorithm decides, never the header. Likewise an ES256 header under an
+     * EdDSA key's kid, and an asymmetric alg under the HS256 key's kid.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ES256", "EdDSA"})
+    void aHeaderNamingAnotherAlgThanTheKeysIsRefused(String name) {
+        SigningAlgorithm alg = SigningAlgorithm.named(name);
+        java.security.KeyPair pair = alg.generate();
+        JwtCodec codec = new JwtCodec(() -> pairRing(alg, pair));
+        String claims = validClaims();
+
+        String confused = hs256("pk", claims, new org.jose4j.keys.HmacKey(pair.getPublic().getEncoded()));
+        java.security.KeyPair other = (alg == SigningAlgorithm.ES256 ? SigningAlgorithm.EdDSA : SigningAlgorithm.ES256)
+                .generate();
+        String otherAlg = forge("{\"alg\":\"" + (alg == SigningAlgorithm.ES256 ? "EdDSA" : "ES256")
+                + "\",\"kid\":\"pk\",\"typ\":\"JWT\"}", claims, other.getPrivate());
+        String asymmetricOverHmac = forge("{\"alg\":\"" + name + "\",\"kid\":\"" + KID + "\",\"typ\":\"JWT\"}",
+                claims, pair.getPrivate());
+
+        assertAll(
+                () -> assertEquals(Outcome.BAD_FORMAT, codec.decode(confused).outcome()),
+                () -> assertEquals(Outcome.BAD_FORMAT, codec.decode(otherAlg).outcome()),
+                () -> assertEquals(Outcome.BAD_FORMAT, codec.decode(asymmetricOverHmac).outcome()));
+    }
+
+    @Test
+    void anAssertionNamesTheRequestAndNeverPassesAsAClientToken() {
+        KeyRing ring = pairRing(SigningAlgorithm.ES256, SigningAlgorithm.ES256.generate());
+        JwtCodec codec = new JwtCodec(() -> ring);
+        ClientPrincipal client = new ClientPrincipal("org-1", "client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 600_000);
+
+        String assertion = codec.assertion(client, "GET", "/orders/7", NOW_MILLIS);
+
+        JsonObject payload = json(segment(assertion, 1));
+        assertAll(
+                () -> assertEquals(JwtCodec.ASSERTION_TYPE, json(segment(assertion, 0)).getString("typ")),
+                () -> assertEquals(Set.of("iss", "client_id", "token_id", "org_id", "method", "path", "iat", "exp"),
+                        payload.keySet()),
+                () -> assertEquals("/orders/7", payload.getString("path")),
+                () -> assertEquals(NOW_SECONDS + 60, payload.getJsonNumber("exp").longValueExact()),
+                () -> assertEquals(Outcome.BAD_FORMAT, codec.decode(assertion).outcome()),
+                () -> assertNull(cut.assertion(client, "GET", "/orders/7", NOW_MILLIS),
+                        "an HS256 key signs no assertion: nobody outside could verify it"));
     }
 
     @Test
@@ -193,7 +267,7 @@ class JwtCodecTest {
     void aRememberedTokenVouchesForItsExactTextOnly() {
         AtomicReference<KeyRing> ring = new AtomicReference<>(new KeyRing(KID, Map.of(KID, key)));
         JwtCodec remembering = new JwtCodec(ring::get);
-        String token = remembering.sign("client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000);
+        String token = remembering.sign("org-1", "client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000);
         assertEquals(Outcome.VALID, remembering.decode(token).outcome());
         // the key is gone from the ring: only a reading from memory can still find the token valid
         ring.set(new KeyRing("other", Map.of("other", randomKey())));

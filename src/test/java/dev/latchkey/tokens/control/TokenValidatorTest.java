@@ -52,7 +52,7 @@ class TokenValidatorTest {
     /** Stores a row and returns the token the service would have issued for it. */
     private String issue(String tokenId, long issuedAt, long expiresAt, boolean revoked) {
         rows.put(tokenId, new TokenRecord(tokenId, ORG, CLIENT, issuedAt, expiresAt, revoked));
-        return codec.sign(CLIENT, tokenId, issuedAt, expiresAt);
+        return codec.sign("org-1", CLIENT, tokenId, issuedAt, expiresAt);
     }
 
     private String issueGood(String tokenId) {
@@ -200,7 +200,7 @@ class TokenValidatorTest {
 
     @Test
     void row5ExpiryIsCheckedBeforeTheDatabase() {
-        String expiredUnknown = codec.sign(CLIENT, "no-such-token", NOW - 120_000, NOW - 60_000);
+        String expiredUnknown = codec.sign("org-1", CLIENT, "no-such-token", NOW - 120_000, NOW - 60_000);
 
         assertRejected(TokenFailure.JWT_EXPIRED, cut.validateCredential("Bearer " + expiredUnknown));
     }
@@ -210,7 +210,7 @@ class TokenValidatorTest {
         TokenValidator failingLookup = new TokenValidator(codec, tokenId -> {
             throw new IllegalStateException("database down");
         }, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
-        String expired = codec.sign(CLIENT, "tok-1", NOW - 120_000, NOW - 60_000);
+        String expired = codec.sign("org-1", CLIENT, "tok-1", NOW - 120_000, NOW - 60_000);
 
         assertRejected(TokenFailure.JWT_EXPIRED, failingLookup.validateCredential("Bearer " + expired));
     }
@@ -233,7 +233,7 @@ class TokenValidatorTest {
     @Test
     void row7RevokedComesBeforeDatabaseExpiry() {
         rows.put("tok-1", new TokenRecord("tok-1", ORG, CLIENT, NOW - 120_000, NOW - 60_000, true));
-        String token = codec.sign(CLIENT, "tok-1", NOW - 120_000, NOW + 60_000);
+        String token = codec.sign("org-1", CLIENT, "tok-1", NOW - 120_000, NOW + 60_000);
 
         assertRejected(TokenFailure.REVOKED, cut.validateCredential("Bearer " + token));
     }
@@ -241,7 +241,7 @@ class TokenValidatorTest {
     @Test
     void row7RevokedComesBeforeClientMismatch() {
         rows.put("tok-1", new TokenRecord("tok-1", ORG, "other-client", NOW - 10_000, NOW + 60_000, true));
-        String token = codec.sign(CLIENT, "tok-1", NOW - 10_000, NOW + 60_000);
+        String token = codec.sign("org-1", CLIENT, "tok-1", NOW - 10_000, NOW + 60_000);
 
         assertRejected(TokenFailure.REVOKED, cut.validateCredential("Bearer " + token));
     }
@@ -249,7 +249,7 @@ class TokenValidatorTest {
     @Test
     void row8DatabaseExpiredWhileJwtExpIsNot() {
         rows.put("tok-1", new TokenRecord("tok-1", ORG, CLIENT, NOW - 120_000, NOW - 1, false));
-        String token = codec.sign(CLIENT, "tok-1", NOW - 120_000, NOW + 60_000);
+        String token = codec.sign("org-1", CLIENT, "tok-1", NOW - 120_000, NOW + 60_000);
 
         Verdict verdict = cut.validateCredential("Bearer " + token);
 
@@ -260,7 +260,7 @@ class TokenValidatorTest {
     @Test
     void row8DatabaseExpiredAtExactlyItsExpiresAt() {
         rows.put("tok-1", new TokenRecord("tok-1", ORG, CLIENT, NOW - 120_000, NOW, false));
-        String token = codec.sign(CLIENT, "tok-1", NOW - 120_000, NOW + 60_000);
+        String token = codec.sign("org-1", CLIENT, "tok-1", NOW - 120_000, NOW + 60_000);
 
         assertRejected(TokenFailure.DATABASE_EXPIRED, cut.validateCredential("Bearer " + token));
     }
@@ -268,7 +268,7 @@ class TokenValidatorTest {
     @Test
     void row8DatabaseExpiryComesBeforeClientMismatch() {
         rows.put("tok-1", new TokenRecord("tok-1", ORG, "other-client", NOW - 120_000, NOW - 1, false));
-        String token = codec.sign(CLIENT, "tok-1", NOW - 120_000, NOW + 60_000);
+        String token = codec.sign("org-1", CLIENT, "tok-1", NOW - 120_000, NOW + 60_000);
 
         assertRejected(TokenFailure.DATABASE_EXPIRED, cut.validateCredential("Bearer " + token));
     }
@@ -294,7 +294,7 @@ class TokenValidatorTest {
         TokenValidator failingLookup = new TokenValidator(codec, tokenId -> {
             throw new IllegalStateException("database down");
         }, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
-        String token = codec.sign(CLIENT, "tok-1", NOW - 10_000, NOW + 60_000);
+        String token = codec.sign("org-1", CLIENT, "tok-1", NOW - 10_000, NOW + 60_000);
 
         Verdict verdict = failingLookup.validateCredential("Bearer " + token);
 
@@ -310,7 +310,7 @@ class TokenValidatorTest {
         long issuedAt = NOW - 10_123;
         long expiresAt = NOW + 59_877;
         rows.put("tok-1", new TokenRecord("tok-1", ORG, CLIENT, issuedAt, expiresAt, false));
-        String token = codec.sign(CLIENT, "tok-1", issuedAt, expiresAt);
+        String token = codec.sign("org-1", CLIENT, "tok-1", issuedAt, expiresAt);
 
         Verdict verdict = cut.validateCredential("Bearer " + token);
 
@@ -353,7 +353,7 @@ class TokenValidatorTest {
     void lookupIsByTheTokensTokenId() {
         issueGood("tok-1");
         issue("tok-2", NOW - 10_000, NOW + 60_000, true);
-        String token = codec.sign(CLIENT, "tok-1", NOW - 10_000, NOW + 60_000);
+        String token = codec.sign("org-1", CLIENT, "tok-1", NOW - 10_000, NOW + 60_000);
 
         assertEquals("tok-1", cut.validateCredential("Bearer " + token).principal().tokenId());
     }

@@ -89,10 +89,10 @@ public class ValidatorBenchmark {
         for (int i = 0; i < UNSEEN; i++) {
             String id = UUID.randomUUID().toString();
             all.put(id, new TokenRecord(id, "org-1", "client-1", now, now + 3_600_000, false));
-            unseen[i] = "Bearer " + codec.sign("client-1", id, now, now + 3_600_000);
+            unseen[i] = "Bearer " + codec.sign("org-1", "client-1", id, now, now + 3_600_000);
         }
         rows = all;
-        token = codec.sign("client-1", tokenId, now, now + 3_600_000);
+        token = codec.sign("org-1", "client-1", tokenId, now, now + 3_600_000);
         credential = "Bearer " + token;
         TokenStates states = new TokenStates(id -> Optional.ofNullable(rows.get(id)));
         validator = new TokenValidator(codec, states, Clock.systemUTC());
