@@ -42,7 +42,13 @@ public class FeedStore {
     /** Appends "token revoked" in the caller's transaction (the caller has written the token row already). */
     @TransactionAttribute(TransactionAttributeType.MANDATORY)
     public void token(String orgId, String tokenId, String clientId, long revokedAt, long expiresAt) {
-        insert(orgId, nextSeq(orgId), "TOKEN", tokenId, clientId, revokedAt, null, expiresAt);
+        long seq = nextSeq(orgId);
+        em.createNativeQuery("INSERT INTO revocation_feed"
+                        + " (org_id, seq, kind, token_id, client_id, revoked_at, issued_before, expires_at)"
+                        + " VALUES (?, ?, 'TOKEN', ?, ?, ?, NULL, ?)")
+                .setParameter(1, orgId).setParameter(2, seq).setParameter(3, tokenId).setParameter(4, clientId)
+                .setParameter(5, revokedAt).setParameter(6, expiresAt)
+                .executeUpdate();
     }
 
     /**
@@ -60,7 +66,13 @@ public class FeedStore {
         long newestIssued = revoked[0] == null ? revokedAt : ((Number) revoked[0]).longValue();
         long lastExpiry = revoked[1] == null ? revokedAt : ((Number) revoked[1]).longValue();
         long issuedBefore = (Math.floorDiv(newestIssued, 1000) + 1) * 1000;
-        insert(orgId, nextSeq(orgId), "CLIENT", null, clientId, revokedAt, issuedBefore, Math.max(lastExpiry, revokedAt));
+        long seq = nextSeq(orgId);
+        em.createNativeQuery("INSERT INTO revocation_feed" // NULL written out: PostgreSQL refuses an untyped null
+                        + " (org_id, seq, kind, token_id, client_id, revoked_at, issued_before, expires_at)"
+                        + " VALUES (?, ?, 'CLIENT', NULL, ?, ?, ?, ?)")
+                .setParameter(1, orgId).setParameter(2, seq).setParameter(3, clientId).setParameter(4, revokedAt)
+                .setParameter(5, issuedBefore).setParameter(6, Math.max(lastExpiry, revokedAt))
+                .executeUpdate();
     }
 
     /**
@@ -179,17 +191,6 @@ public class FeedStore {
     private int incrementHead(String orgId) {
         return em.createNativeQuery("UPDATE revocation_feed_head SET last_seq = last_seq + 1 WHERE org_id = ?")
                 .setParameter(1, orgId).executeUpdate();
-    }
-
-    private void insert(String orgId, long seq, String kind, String tokenId, String clientId, long revokedAt,
-                        Long issuedBefore, long expiresAt) {
-        em.createNativeQuery("INSERT INTO revocation_feed"
-                        + " (org_id, seq, kind, token_id, client_id, revoked_at, issued_before, expires_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                .setParameter(1, orgId).setParameter(2, seq).setParameter(3, kind).setParameter(4, tokenId)
-                .setParameter(5, clientId).setParameter(6, revokedAt).setParameter(7, issuedBefore)
-                .setParameter(8, expiresAt)
-                .executeUpdate();
     }
 
     private static long number(Object value) {
