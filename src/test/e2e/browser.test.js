@@ -504,6 +504,10 @@ describe("the org console", () => {
       assert.equal(await page.locator("#tokens tbody tr").count(), 2);
       assert.equal(await page.locator("#tokens td.revoked").count(), 2);
       assert.match(await page.textContent("#tokens tbody"), /account closed/);
+      // the revocation feed's last entries: the revocation of every token of the client is the newest
+      await page.click("#feed-show");
+      await page.locator("#feed-result").getByText("still matter").waitFor();
+      assert.match(await page.textContent("#feed tbody tr:last-child"), /every token of/);
       await shot(page, `console-${name}-revoked`);
       assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length), 0,
         "nothing stored");

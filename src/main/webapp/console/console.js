@@ -268,7 +268,28 @@ $("revoke-all").addEventListener("click", () => {
   });
 });
 
-// 5. the organization's upstream, read with the org key (never its signing secret)
+// 5. the revocation feed: its last entries (the whole deny-list, of which the newest 20)
+$("feed-show").addEventListener("click", () => run($("feed-result"), async () => {
+  const answer = await call("GET", "revocations");
+  const body = $("feed").querySelector("tbody");
+  body.replaceChildren();
+  for (const entry of answer.revocations.slice(-20)) {
+    const row = document.createElement("tr");
+    cell(row, "cursor", entry.cursor);
+    cell(row, "kind", entry.kind);
+    cell(row, "token or client", entry.kind === "token" ? `${entry.token_id} (${entry.client_id})`
+      : `every token of ${entry.client_id} issued before ${entry.issued_before}`);
+    cell(row, "revoked", entry.revoked_at);
+    cell(row, "until", entry.expires_at ?? "—");
+    body.append(row);
+  }
+  $("feed").hidden = body.children.length === 0;
+  show($("feed-result"), true, body.children.length === 0 ? "No revocation still matters."
+    : `${answer.revocations.length} revocation(s) still matter; the last ${body.children.length} shown. `
+      + `Next cursor: ${answer.next_cursor}.`);
+}));
+
+// 6. the organization's upstream, read with the org key (never its signing secret)
 $("upstream-show").addEventListener("click", () => {
   const box = $("upstream-result");
   $("upstream").hidden = true;

@@ -2,12 +2,19 @@ package dev.latchkey.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.latchkey.orgs.control.Organizations;
+import dev.latchkey.platform.ApiError;
+import dev.latchkey.tokens.control.FeedEntry;
+import dev.latchkey.tokens.control.FeedStore;
 import dev.latchkey.tokens.control.Housekeeping;
+import dev.latchkey.tokens.control.TokenStore;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -33,6 +40,15 @@ class HousekeepingIT {
 
     @Inject
     ExpiredRows rows;
+
+    @Inject
+    Organizations organizations;
+
+    @Inject
+    TokenStore tokens;
+
+    @Inject
+    FeedStore feed;
 
     @Test
     void deletesTokensPastRetentionInBatchesAndNothingElse() {
@@ -74,5 +90,33 @@ class HousekeepingIT {
         assertFalse(rows.retired(stoppedADayAndAMinuteAgo),
                 "within ten minutes past the longest lifetime: a node that learnt of the rotation late may have signed");
         assertFalse(rows.retired(stoppedAnHourAgo), "tokens it signed may live");
+    }
+
+    /**
+     * The revocation feed keeps an entry until its tokens expired LATCHKEY_RETENTION_DAYS (7) ago; housekeeping
+     * deletes only the oldest entries, a prefix, and a cursor before what is kept is 410.
+     */
+    @Test
+    void aCursorBeforeWhatHousekeepingKeptIs410() {
+        long now = System.currentTimeMillis();
+        String org = organizations.create("feed-" + UUID.randomUUID()).orgId();
+        String client = "feed-housekeeping";
+        for (int i = 0; i < 3; i++) {
+            assertTrue(tokens.revoke(org, rows.token(org, client, now - 10 * DAY, now - 9 * DAY, false), "old"));
+        }
+        String live = rows.token(org, client, now - 1000, now + DAY, false);
+        assertTrue(tokens.revoke(org, live, "live"));
+        assertTrue(tokens.revoke(org, rows.token(org, client, now - 10 * DAY, now - 9 * DAY, false), "old"));
+
+        housekeeping.run(now);
+
+        assertEquals(410, assertThrows(ApiError.class, () -> feed.read(org, 0L, now, 10)).status());
+        assertEquals(FeedStore.CURSOR_EXPIRED, assertThrows(ApiError.class, () -> feed.read(org, 2L, now, 10)).detail());
+        List<FeedEntry> kept = feed.read(org, 3L, now, 10).entries();
+        assertEquals(List.of(4L, 5L), kept.stream().map(FeedEntry::seq).toList(), "only a prefix is deleted");
+        assertEquals(List.of(live), feed.read(org, null, now, 10).entries().stream().map(FeedEntry::tokenId).toList(),
+                "the whole list: what is still relevant");
+        assertEquals(5L, feed.read(org, null, now, 10).next());
+        assertEquals(410, assertThrows(ApiError.class, () -> feed.read(org, 6L, now, 10)).status(), "ahead of the feed");
     }
 }

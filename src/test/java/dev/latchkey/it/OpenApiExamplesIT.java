@@ -105,6 +105,8 @@ class OpenApiExamplesIT extends BlackBoxTest {
                 provoked = new Api.Reply(refusal.status(), refusal.headers(), refusal.body());
             } else if (status == 404 && operation.equals("GET /api/v1/upstream")) {
                 provoked = api.get("api/v1/upstream", bearer(api.createOrg().getString("api_key"))); // has none
+            } else if (status == 410 && operation.equals("GET /api/v1/revocations")) {
+                provoked = api.get("api/v1/revocations?after=999999999999", bearer(ORG_KEY)); // past the newest entry
             } else if (credentials.containsKey(status + " " + detail)) {
                 provoked = send(parts[0], parts[1], credentials.get(status + " " + detail).get());
             } else {
@@ -248,6 +250,11 @@ class OpenApiExamplesIT extends BlackBoxTest {
         real.put("POST /api/v1/revoke_client_tokens 200", ok(200, api.post("api/v1/revoke_client_tokens",
                 bearer(ORG_KEY), body("client_id", client))));
 
+        // the revocation feed of an organization of its own: one revoked token
+        Api feedOrg = new Api(base, api.createOrg().getString("api_key"));
+        ok(200, feedOrg.revoke(feedOrg.mintToken(client, 600)));
+        real.put("GET /api/v1/revocations 200", ok(200, feedOrg.get("api/v1/revocations", bearer(feedOrg.orgKey()))));
+
         Api.Reply created = api.post("api/v1/admin/orgs", bearer(ADMIN_KEY), body("name", "org-" + UUID.randomUUID()));
         real.put("POST /api/v1/admin/orgs 201", ok(201, created));
         String orgId = created.json().getString("org_id");
@@ -325,6 +332,7 @@ class OpenApiExamplesIT extends BlackBoxTest {
             Map.entry("POST /api/v1/revoke_client_tokens", "client_id is required"),
             Map.entry("POST /api/v1/introspect", "access_token is required"),
             Map.entry("GET /api/v1/client_tokens", "limit must be an integer between 1 and 100"),
+            Map.entry("GET /api/v1/revocations", "wait_secs must be an integer from 0 to 30"),
             Map.entry("POST /api/v1/client_messages", "client_id is required"),
             Map.entry("POST /api/v1/admin/orgs", "name is required"),
             Map.entry("PUT /api/v1/admin/orgs/{org_id}/upstream", "url is required"),
@@ -343,6 +351,7 @@ class OpenApiExamplesIT extends BlackBoxTest {
             requests.put("POST /api/v1/" + path, () -> api.post("api/v1/" + path, bearer(ORG_KEY), "{}"));
         }
         requests.put("GET /api/v1/client_tokens", () -> api.get("api/v1/client_tokens?limit=0", bearer(ORG_KEY)));
+        requests.put("GET /api/v1/revocations", () -> api.get("api/v1/revocations?wait_secs=31", bearer(ORG_KEY)));
         requests.put("POST /api/v1/admin/orgs", () -> api.post("api/v1/admin/orgs", bearer(ADMIN_KEY), "{}"));
         Api.Reply org = api.post("api/v1/admin/orgs", bearer(ADMIN_KEY), body("name", "org-" + UUID.randomUUID()));
         String orgId = org.json().getString("org_id");

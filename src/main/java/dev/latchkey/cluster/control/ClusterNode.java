@@ -12,6 +12,7 @@ import dev.latchkey.platform.SchemaMigrations;
 import dev.latchkey.platform.Settings;
 import dev.latchkey.tokens.control.ClientAccess;
 import dev.latchkey.tokens.control.Revocation;
+import dev.latchkey.tokens.control.RevocationFeed;
 import dev.latchkey.tokens.control.SigningKeyRotated;
 import dev.latchkey.tokens.control.SigningKeys;
 import jakarta.annotation.Priority;
@@ -45,8 +46,8 @@ import javax.sql.DataSource;
  * <ul>
  *   <li><b>the lease</b>: every {@value #RENEW_EVERY_MILLIS} ms, and whenever {@link CacheLease#ensure()} finds it
  *       run out, it commits {@code node_lease} ({@value #LEASE_MILLIS} ms on the database's clock), then replays
- *       {@code change_log} into this node's memory (token rows, org keys, signing keys, live connections), then
- *       extends the lease from the moment it began;</li>
+ *       {@code change_log} into this node's memory (token rows, org keys, signing keys, live connections, the
+ *       revocation feed's waiting readers), then extends the lease from the moment it began;</li>
  *   <li><b>revocations made here</b>: after one has committed and this node has applied it, {@link #propagate()}
  *       asks every node holding an unexpired lease to replay the log, and returns when each has acknowledged it or
  *       its lease has run out (plus {@value #MARGIN_MILLIS} ms);</li>
@@ -92,6 +93,9 @@ public class ClusterNode {
 
     @Inject
     SigningKeys signingKeys;
+
+    @Inject
+    RevocationFeed feed;
 
     @Resource(lookup = SchemaMigrations.DATA_SOURCE)
     DataSource dataSource;
@@ -212,7 +216,10 @@ public class ClusterNode {
         switch (change.kind()) {
             case TOKEN -> revoked(Revocation.ofToken(change.orgId(), change.subject()));
             case CLIENT -> revoked(Revocation.ofClient(change.orgId(), change.subject()));
-            case ORG_KEY -> orgKeys.forget(change.subject());
+            case ORG_KEY -> {
+                orgKeys.forget(change.subject());
+                feed.keyRevoked(change.subject());
+            }
             case SIGNING_KEY -> signingKeys.refresh();
             default -> throw new IllegalStateException("Unknown change kind " + change.kind());
         }
@@ -222,6 +229,7 @@ public class ClusterNode {
         access.forget(revocation);
         sockets.close(revocation);
         proxiedStreams.cut(revocation);
+        feed.wake(revocation.orgId()); // its readers on this node read the feed (the database) from their cursors
     }
 
     /** After a revocation committed here: returns once no node can answer from memory that predates it. */

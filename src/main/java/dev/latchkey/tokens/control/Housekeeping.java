@@ -11,8 +11,9 @@ import java.util.logging.Logger;
 
 /**
  * Every ten minutes: deletes tokens that expired more than {@code LATCHKEY_RETENTION_DAYS} ago, in batches of
- * {@value #BATCH_SIZE}, each its own short transaction so validation never waits behind a long delete; then
- * retires signing keys that no unexpired token can carry any more.
+ * {@value #BATCH_SIZE}, each its own short transaction so validation never waits behind a long delete; deletes the
+ * revocation feed's oldest entries whose tokens expired as long ago (a prefix of each organization's feed, in the
+ * same batches); then retires signing keys that no unexpired token can carry any more.
  */
 @Singleton
 public class Housekeeping {
@@ -26,6 +27,9 @@ public class Housekeeping {
 
     @Inject
     SigningKeys signingKeys;
+
+    @Inject
+    FeedStore feed;
 
     @Inject
     Settings settings;
@@ -49,6 +53,11 @@ public class Housekeeping {
             batch = store.purgeBatch(cutoff, BATCH_SIZE);
             deleted += batch;
         } while (batch == BATCH_SIZE);
+        for (String orgId : feed.orgs()) {
+            while (feed.prune(orgId, cutoff, BATCH_SIZE) == BATCH_SIZE) {
+                // the next batch, in a transaction of its own
+            }
+        }
         signingKeys.retireUnused(now, settings.maxDurationSecs() * 1000);
         if (deleted > 0) {
             int total = deleted;

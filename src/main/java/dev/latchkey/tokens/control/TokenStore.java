@@ -35,6 +35,9 @@ public class TokenStore {
     @Inject
     ChangeLog changeLog;
 
+    @Inject
+    FeedStore feed;
+
     /** Stores a new token for a client; the row is committed when this returns. */
     public ClientToken mint(String orgId, String clientId, long durationSecs, String metadataJson) {
         long now = clock.millis();
@@ -59,26 +62,42 @@ public class TokenStore {
         return Optional.ofNullable(em.find(ClientToken.class, tokenId)).filter(t -> t.orgId().equals(orgId));
     }
 
-    /** Revokes one of the organization's tokens; false when it has no such token. Revoking again succeeds. */
+    /**
+     * Revokes one of the organization's tokens; false when it has no such token. Revoking again succeeds. The first
+     * revocation of a token also enters the organization's revocation feed, in the same transaction.
+     */
     public boolean revoke(String orgId, String tokenId, String reason) {
         ClientToken token = em.find(ClientToken.class, tokenId);
         if (token == null || !token.orgId().equals(orgId)) {
             return false;
         }
+        boolean first = !token.isRevoked();
         token.revoke(reason, clock.millis());
         changeLog.record(em, ChangeLog.Kind.TOKEN, orgId, tokenId);
+        if (first) {
+            em.flush(); // the token row's lock before the feed's head row: the lock order FeedStore describes
+            feed.token(orgId, tokenId, token.clientId(), token.revokedAt(), token.expiresAt());
+        }
         return true;
     }
 
-    /** Revokes every live (unrevoked, unexpired) token of one client of the organization; returns how many. */
+    /**
+     * Revokes every live (unrevoked, unexpired) token of one client of the organization; returns how many. When there
+     * were any, the revocation enters the organization's revocation feed, in the same transaction.
+     */
     public int revokeClient(String orgId, String clientId, String reason) {
         changeLog.record(em, ChangeLog.Kind.CLIENT, orgId, clientId);
-        return em.createNamedQuery(ClientToken.REVOKE_CLIENT)
-                .setParameter("now", clock.millis())
+        long now = clock.millis();
+        int revoked = em.createNamedQuery(ClientToken.REVOKE_CLIENT)
+                .setParameter("now", now)
                 .setParameter("reason", reason)
                 .setParameter("orgId", orgId)
                 .setParameter("clientId", clientId)
                 .executeUpdate();
+        if (revoked > 0) {
+            feed.client(orgId, clientId, now);
+        }
+        return revoked;
     }
 
     /** Deletes up to {@code batchSize} tokens that expired before the cutoff; returns how many. */
