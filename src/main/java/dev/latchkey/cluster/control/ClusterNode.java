@@ -4,6 +4,8 @@ import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.access.control.ClientPush;
 import dev.latchkey.access.control.LiveConnectionService;
+import dev.latchkey.limits.control.Limits;
+import dev.latchkey.limits.control.LimitsChanged;
 import dev.latchkey.gateway.control.OpenStreams;
 import dev.latchkey.orgs.control.OrgKeyRevoked;
 import dev.latchkey.orgs.control.OrgKeys;
@@ -92,6 +94,9 @@ public class ClusterNode {
 
     @Inject
     SigningKeys signingKeys;
+
+    @Inject
+    Limits limits;
 
     @Resource(lookup = SchemaMigrations.DATA_SOURCE)
     DataSource dataSource;
@@ -212,6 +217,7 @@ public class ClusterNode {
             case CLIENT -> revoked(Revocation.ofClient(change.orgId(), change.subject()));
             case ORG_KEY -> orgKeys.forget(change.subject());
             case SIGNING_KEY -> signingKeys.refresh();
+            case LIMITS -> limits.forget(change.orgId());
             default -> throw new IllegalStateException("Unknown change kind " + change.kind());
         }
     }
@@ -232,6 +238,11 @@ public class ClusterNode {
     }
 
     void rotatedHere(@Observes SigningKeyRotated rotation) {
+        propagate();
+    }
+
+    /** New limits apply on every node before the admin's {@code PUT} answers. */
+    void limitsChangedHere(@Observes LimitsChanged change) {
         propagate();
     }
 
