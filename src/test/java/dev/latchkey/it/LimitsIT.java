@@ -23,6 +23,53 @@ import org.junit.jupiter.api.Test;
  */
 class LimitsIT extends BlackBoxTest {
 
+    static final String RATE_EXCEEDED = "Rate limit exceeded";
+    private static TestUpstream upstream;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void startUpstream() throws java.io.IOException {
+        upstream = new TestUpstream();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopUpstream() {
+        upstream.close();
+    }
+
+    /**
+     * The documented bound on what one client is admitted ({@code docs/limits.md}): in T seconds at most
+     * {@code max(burst, N) + per_second × T}, T measured from before the first request to after the last.
+     */
+    static void assertWithinBound(long admitted, int perSecond, int burst, int members, long startNanos, String what) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        double bound = Math.max(burst, members) + perSecond * seconds;
+        org.junit.jupiter.api.Assertions.assertTrue(admitted <= bound,
+                () -> what + ": admitted " + admitted + " in " + seconds + " s, bound " + bound);
+        org.junit.jupiter.api.Assertions.assertTrue(admitted >= Math.min(burst, 1), () -> what + ": admitted " + admitted);
+    }
+
+    /** A 429 of the rate, with its headers (draft-ietf-httpapi-ratelimit-headers-10). */
+    static void assertRateRefusal(Api.Reply reply, int perSecond) {
+        reply.assertError(429, RATE_EXCEEDED);
+        String retryAfter = reply.headers().firstValue("Retry-After").orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(Long.parseLong(retryAfter) >= 1, retryAfter);
+        assertEquals("\"client\";q=" + perSecond + ";w=1", reply.headers().firstValue("RateLimit-Policy").orElse(null));
+        assertEquals("\"client\";r=0;t=" + retryAfter, reply.headers().firstValue("RateLimit").orElse(null));
+    }
+
+    /** A new organization with the given limits whose upstream is the test upstream. */
+    Api orgWithUpstream(String limits) {
+        JsonObject org = api.createOrg();
+        String orgId = org.getString("org_id");
+        Api.Reply put = api.send(api.request("api/v1/admin/orgs/" + orgId + "/upstream", bearer(ADMIN_KEY))
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"url\":\"" + upstream.url()
+                        + "/base/\",\"messages_url\":\"" + upstream.url() + "/messages\"}")));
+        assertEquals(200, put.status(), put::body);
+        assertEquals(200, putLimits(api, orgId, limits).status());
+        return new Api(base, org.getString("api_key"));
+    }
+
     static final String TOO_MANY_TOKENS = "Too many active tokens for this client";
     static final int CONCURRENT_MINTS = 8;
 
@@ -218,5 +265,145 @@ class LimitsIT extends BlackBoxTest {
                 "{\"max_active_tokens\":{\"limit\":2,\"on_limit\":\"revoke_oldest\"}}").status());
         orgApi.mintToken(client, 600);
         assertEquals(2, live(orgApi, client).size());
+    }
+
+    @Test
+    void theRateHoldsOnTheSessionPathWithItsHeadersAndOnlyForItsClient() {
+        Api orgApi = orgWith("{\"rate\":{\"per_second\":2,\"burst\":4}}");
+        String client = Api.uniqueClient();
+        String token = orgApi.mintToken(client, 600);
+        String neighbour = orgApi.mintToken(Api.uniqueClient(), 600);
+        String sameNameElsewhere = api.mintToken(client, 600);
+        long start = System.nanoTime();
+        int admitted = 0;
+        int refused = 0;
+        for (int i = 0; i < 20; i++) {
+            Api.Reply reply = api.clientApi(token);
+            if (reply.status() == 200) {
+                admitted++;
+            } else {
+                assertRateRefusal(reply, 2);
+                refused++;
+            }
+        }
+        assertWithinBound(admitted, 2, 4, 1, start, "session path");
+        org.junit.jupiter.api.Assertions.assertTrue(refused > 0, "20 requests at once go over a burst of 4");
+        for (int i = 0; i < 4; i++) { // the burst
+            assertEquals(200, api.clientApi(neighbour).status(), "another client of the org has its own bucket");
+        }
+        for (int i = 0; i < 8; i++) {
+            assertEquals(200, api.clientApi(sameNameElsewhere).status(), "the same client_id in another org: no rate");
+        }
+        // forward auth decisions draw from the same bucket
+        Api.Reply decision = api.get("api/v1/forward_auth", bearer(token));
+        if (decision.status() != 200) {
+            assertRateRefusal(decision, 2);
+        }
+        String metrics = api.get("metrics", null).body();
+        org.junit.jupiter.api.Assertions.assertTrue(PrometheusText.value(metrics, "latchkey_limit_hits_total",
+                "action=\"rest\",limit=\"rate\"") >= refused, metrics);
+        org.junit.jupiter.api.Assertions.assertFalse(metrics.contains(client), "no client_id on /metrics");
+    }
+
+    @Test
+    void nothingReachesTheUpstreamOnceTheRateIsExceeded() {
+        Api orgApi = orgWithUpstream("{\"rate\":{\"per_second\":1,\"burst\":2}}");
+        String token = orgApi.mintToken(Api.uniqueClient(), 600);
+        String marker = "m" + java.util.UUID.randomUUID().toString().replace("-", "");
+        long start = System.nanoTime();
+        int admitted = 0;
+        for (int i = 0; i < 10; i++) {
+            Api.Reply reply = api.get("api/v1/client_api/" + marker + "/" + i, bearer(token));
+            if (reply.status() == 200) {
+                admitted++;
+            } else {
+                assertRateRefusal(reply, 1);
+            }
+        }
+        assertWithinBound(admitted, 1, 2, 1, start, "proxy");
+        assertEquals(admitted, upstream.requestsWith(marker).size(), "only admitted requests were forwarded");
+    }
+
+    @Test
+    void socketMessagesCountAndAnOverMessageIsNotForwarded() {
+        Api orgApi = orgWithUpstream("{\"rate\":{\"per_second\":1,\"burst\":3}}");
+        String token = orgApi.mintToken(Api.uniqueClient(), 600);
+        String marker = "m" + java.util.UUID.randomUUID().toString().replace("-", "");
+        long start = System.nanoTime();
+        int replies = 0;
+        int errors = 0;
+        try (LiveSocket socket = LiveSocket.open(base, token)) {
+            socket.next("session");
+            for (int i = 0; i < 8; i++) {
+                socket.send("{\"type\":\"send\",\"id\":\"" + marker + i + "\",\"data\":\"" + marker + "\"}");
+            }
+            for (int i = 0; i < 8; i++) {
+                JsonObject message = socket.next();
+                if (message.getString("type").equals("reply")) {
+                    replies++;
+                } else {
+                    assertEquals("error", message.getString("type"), message::toString);
+                    assertEquals(RATE_EXCEEDED, message.getString("detail"));
+                    org.junit.jupiter.api.Assertions.assertTrue(message.getString("id").startsWith(marker));
+                    errors++;
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertFalse(socket.isClosed(), "the socket stays open");
+        }
+        assertWithinBound(replies, 1, 3, 1, start, "socket messages");
+        org.junit.jupiter.api.Assertions.assertTrue(errors > 0);
+        long forwarded = upstream.received.stream().filter(r -> r.body() != null && r.body().contains(marker)).count();
+        assertEquals(replies, forwarded, "only admitted messages were forwarded");
+    }
+
+    static final String TOO_MANY_SOCKETS = "Too many connections for this client";
+
+    @Test
+    void maxSocketsRefusesTheHandshakeOverTheLimit() throws Exception {
+        Api orgApi = orgWith("{\"max_sockets\":{\"limit\":2,\"on_limit\":\"refuse\"}}");
+        String client = Api.uniqueClient();
+        String first = orgApi.mintToken(client, 600);
+        String second = orgApi.mintToken(client, 600);
+        try (LiveSocket a = LiveSocket.open(base, first);
+             LiveSocket b = LiveSocket.open(base, second);
+             LiveSocket other = LiveSocket.open(base, orgApi.mintToken(Api.uniqueClient(), 600))) {
+            a.next("session");
+            b.next("session");
+            other.next("session");
+            LiveSocket.refused(LiveSocket.uri(base, first), java.util.Map.of()).assertError(429, TOO_MANY_SOCKETS);
+            a.assertAlive();
+            b.assertAlive();
+            a.close();
+            // the close reaches the server's count a moment later: bounded wait for a place
+            boolean reopened = false;
+            for (int i = 0; i < 50 && !reopened; i++) {
+                reopened = LiveSocket.accepted(base, first);
+                if (!reopened) {
+                    Thread.sleep(100);
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(reopened, "a closed socket frees its place");
+        }
+    }
+
+    @Test
+    void maxSocketsClosesTheOldestWith4429() {
+        Api orgApi = orgWith("{\"max_sockets\":{\"limit\":2,\"on_limit\":\"close_oldest\"}}");
+        String client = Api.uniqueClient();
+        String token = orgApi.mintToken(client, 600);
+        try (LiveSocket oldest = LiveSocket.open(base, token)) {
+            oldest.next("session");
+            try (LiveSocket middle = LiveSocket.open(base, token)) {
+                middle.next("session");
+                try (LiveSocket newest = LiveSocket.open(base, token)) {
+                    newest.next("session");
+                    LiveSocket.Closed closed = oldest.closed();
+                    assertEquals(4429, closed.code(), closed::toString);
+                    assertEquals(TOO_MANY_SOCKETS, closed.reason());
+                    middle.assertAlive();
+                    newest.assertAlive();
+                }
+            }
+        }
     }
 }

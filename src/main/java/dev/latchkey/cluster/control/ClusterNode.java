@@ -6,6 +6,8 @@ import dev.latchkey.access.control.ClientPush;
 import dev.latchkey.access.control.LiveConnectionService;
 import dev.latchkey.limits.control.Limits;
 import dev.latchkey.limits.control.LimitsChanged;
+import dev.latchkey.limits.control.RateLimits;
+import dev.latchkey.limits.control.SocketLimits;
 import dev.latchkey.gateway.control.OpenStreams;
 import dev.latchkey.orgs.control.OrgKeyRevoked;
 import dev.latchkey.orgs.control.OrgKeys;
@@ -98,6 +100,12 @@ public class ClusterNode {
     @Inject
     Limits limits;
 
+    @Inject
+    RateLimits rates;
+
+    @Inject
+    SocketLimits socketLimits;
+
     @Resource(lookup = SchemaMigrations.DATA_SOURCE)
     DataSource dataSource;
 
@@ -135,6 +143,11 @@ public class ClusterNode {
         lease.require(this::renew);
         renew();
         bus.listen(this::receive);
+        socketLimits.use(new HazelcastSocketLedger(bus, nodeId, bus::publish));
+        bus.watchMembers(members -> {
+            rates.members(members);
+            LOG.info(() -> "Cluster members: " + members + "; each node holds 1/" + members + " of every client's rate");
+        });
         renewals = executor.scheduleWithFixedDelay(this::renewQuietly,
                 RENEW_EVERY_MILLIS, RENEW_EVERY_MILLIS, TimeUnit.MILLISECONDS);
         purges = executor.scheduleWithFixedDelay(this::purgeQuietly, 1, 10, TimeUnit.MINUTES);
@@ -348,6 +361,8 @@ public class ClusterNode {
             case "sync" -> executor.execute(this::renewAndAcknowledge);
             case "ack" -> acknowledged(from, message.getJsonNumber("seq").longValue());
             case "push" -> executor.execute(() -> deliver(message));
+            case "close-socket" -> executor.execute(() ->
+                    HazelcastSocketLedger.closeIfMine(message, nodeId, socketLimits));
             case "pushed" -> {
                 PushReplies replies = pendingPushes.get(message.getString("id", ""));
                 if (replies != null && nodeId.equals(message.getString("to", ""))) {

@@ -1,7 +1,11 @@
 package dev.latchkey.cluster.control;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import java.util.function.IntConsumer;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
 import java.util.Set;
 import java.util.UUID;
@@ -23,6 +27,7 @@ final class HazelcastBus {
     private final HazelcastInstance hazelcast;
     private final ITopic<String> topic;
     private UUID listener;
+    private UUID membership;
 
     HazelcastBus() throws NamingException {
         hazelcast = InitialContext.doLookup("payara/Hazelcast");
@@ -32,6 +37,25 @@ final class HazelcastBus {
     /** Hands every message of the topic to {@code receiver}, on Hazelcast's event thread. */
     void listen(Consumer<String> receiver) {
         listener = topic.addMessageListener(message -> receiver.accept(message.getMessageObject()));
+    }
+
+    /**
+     * Tells {@code count} how many members the cluster has now (this one included), and again after every join and
+     * leave, on Hazelcast's event thread (membership events are in Hazelcast's open-source edition).
+     */
+    void watchMembers(IntConsumer count) {
+        membership = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                count.accept(event.getMembers().size());
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                count.accept(event.getMembers().size());
+            }
+        });
+        count.accept(hazelcast.getCluster().getMembers().size());
     }
 
     /** This member's id, unique for the life of the process. */
@@ -48,6 +72,11 @@ final class HazelcastBus {
                 .collect(Collectors.toSet());
     }
 
+    /** The cluster's map of this name (open-source {@code IMap}); only strings go in it (decision D3). */
+    <V> IMap<String, V> map(String name) {
+        return hazelcast.getMap(name);
+    }
+
     /** Sends to every member, this one included; returns before anyone has received it. */
     void publish(String json) {
         topic.publish(json);
@@ -56,6 +85,9 @@ final class HazelcastBus {
     void close() {
         if (listener != null) {
             topic.removeMessageListener(listener);
+        }
+        if (membership != null) {
+            hazelcast.getCluster().removeMembershipListener(membership);
         }
     }
 }
