@@ -74,7 +74,11 @@ class LimitsIT extends BlackBoxTest {
     static final int CONCURRENT_MINTS = 8;
 
     static Api.Reply putLimits(Api api, String orgId, String body) {
-        return api.send(api.request("api/v1/admin/orgs/" + orgId + "/limits", bearer(ADMIN_KEY))
+        return putLimits(api, ADMIN_KEY, orgId, body);
+    }
+
+    static Api.Reply putLimits(Api api, String adminKey, String orgId, String body) {
+        return api.send(api.request("api/v1/admin/orgs/" + orgId + "/limits", bearer(adminKey))
                 .header("Content-Type", "application/json")
                 .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
     }
