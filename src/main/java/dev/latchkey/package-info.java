@@ -6,6 +6,8 @@
  *   <li>{@code platform}: configuration, the database, JSON bodies and errors, bearer-credential extraction.
  *       It knows nothing of tokens or organizations.</li>
  *   <li>{@code orgs}: organizations, their API keys, the org-key and admin-key guards.</li>
+ *   <li>{@code limits}: limits per client of an organization (live tokens, open sockets, a rate), their admin API,
+ *       and the checks the features below call through small hooks ({@code docs/limits.md}).</li>
  *   <li>{@code tokens}: client tokens: the org endpoints, the JWT codec, signing keys, the token store, and the
  *       one {@code TokenValidator} with its failure table ({@code TokenFailure}: the validation table, one
  *       constant per row, in the order the checks run).</li>

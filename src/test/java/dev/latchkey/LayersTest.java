@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class LayersTest {
 
     /** Lowest first: a feature may import the ones before it, never one after it. */
-    private static final List<String> FEATURES = List.of("platform", "orgs", "tokens", "access", "gateway", "cluster");
+    private static final List<String> FEATURES = List.of("platform", "orgs", "limits", "tokens", "access", "gateway", "cluster");
     private static final List<String> TIERS = List.of("entity", "control", "boundary");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.latchkey\\.(\\w+)(?:\\.(\\w+))?", Pattern.MULTILINE);
     private static final Path SOURCES = Path.of("src/main/java/dev/latchkey");

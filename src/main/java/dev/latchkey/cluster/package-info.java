@@ -15,6 +15,11 @@
  *       lease length (1 s) when a node is paused or gone.</li>
  *   <li>D3: only strings (JSON text) travel between nodes. Why: application classes failed to deserialize on
  *       receiving members in Payara ({@code ClassNotFoundException}).</li>
+ *   <li>D4: the limits per client ({@code docs/limits.md}) use what the open-source Hazelcast has: membership
+ *       events give every node the member count, so each holds {@code 1/N} of every client's rate
+ *       ({@code limits.control.RateLimits}); {@code max_sockets} reads the client's entries of every live member in
+ *       an {@code IMap} of strings ({@code HazelcastSocketLedger}, each node writing only its own). Why: no network
+ *       round trip on the session path, and no CP subsystem (enterprise-only in later Hazelcast, unsafe here).</li>
  * </ul>
  */
 package dev.latchkey.cluster;

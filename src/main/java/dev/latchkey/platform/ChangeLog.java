@@ -13,8 +13,11 @@ import jakarta.persistence.EntityManager;
 @ApplicationScoped
 public class ChangeLog {
 
-    /** What changed: the subject is a token_id, a client_id, an org key's key_id or a signing key's kid. */
-    public enum Kind { TOKEN, CLIENT, ORG_KEY, SIGNING_KEY }
+    /**
+     * What changed: the subject is a token_id, a client_id, an org key's key_id, a signing key's kid, or (LIMITS,
+     * an organization's limits per client) the org_id.
+     */
+    public enum Kind { TOKEN, CLIENT, ORG_KEY, SIGNING_KEY, LIMITS }
 
     @Inject
     Settings settings;

@@ -50,6 +50,11 @@ public final class Api {
         this.http = http;
     }
 
+    /** The org key this client's org calls use. */
+    public String orgKey() {
+        return orgKey;
+    }
+
     /** The HTTP client each {@code Api} has unless it is given one: HTTP/1.1. */
     public static HttpClient newClient() {
         return HttpClient.newBuilder()

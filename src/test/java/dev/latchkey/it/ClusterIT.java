@@ -47,7 +47,11 @@ import org.junit.jupiter.api.io.TempDir;
  * it resumes; open sockets close with 4401 on every node; pushes reach and count every node's sockets; a rotated
  * signing key signs on every node at once; a node killed with {@code SIGKILL} comes back knowing every
  * revocation made while it was down; the revocation feed's stream on one node brings an offline verifier each
- * revocation made on another within 100 ms (p99), and resumes from {@code Last-Event-ID} across a {@code SIGKILL}. Runs in the PostgreSQL execution only (clustering needs PostgreSQL).
+ * revocation made on another within 100 ms (p99), and resumes from {@code Last-Event-ID} across a {@code SIGKILL}.
+ * The limits per client (issue 33, {@code docs/limits.md}) hold for the cluster:
+ * set on one node they apply on every node once the PUT has answered; {@code max_active_tokens} under 8 concurrent
+ * mints spread over the nodes, {@code max_sockets} counted over the nodes both ways, and the rate on one node and
+ * spread over three within the documented bound. Runs in the PostgreSQL execution only (clustering needs PostgreSQL).
  */
 @EnabledIfSystemProperty(named = "latchkey.it.pg-script", matches = ".+")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -303,6 +307,152 @@ class ClusterIT {
             assertEquals(0, nobody.json().getInt("delivered"));
         } finally {
             sockets.forEach(LiveSocket::close);
+        }
+    }
+
+    /** A new organization (created on node 0) with these limits set through node {@code setter}; its key. */
+    private String orgWithLimits(int setter, String limits) throws Exception {
+        JsonObject org = new Api(nodes.base(0), null).post("api/v1/admin/orgs", bearer(ADMIN_KEY),
+                "{\"name\":\"limits-" + UUID.randomUUID() + "\"}").json();
+        assertEquals(200, LimitsIT.putLimits(new Api(nodes.base(setter), null), ADMIN_KEY, org.getString("org_id"), limits).status());
+        return org.getString("org_id") + " " + org.getString("api_key");
+    }
+
+    /** Issue 33: limits set through the admin API on one node apply on every node once the PUT has answered. */
+    @Test
+    @Order(7)
+    void limitsChangedOnOneNodeApplyOnEveryNodeAtOnce() throws Exception {
+        String[] org = orgWithLimits(0, "{\"max_active_tokens\":{\"limit\":1,\"on_limit\":\"refuse\"}}").split(" ");
+        Api admin = new Api(nodes.base(2), null);
+        String client = Api.uniqueClient();
+        List<Api> orgApis = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            orgApis.add(new Api(nodes.base(i), org[1]));
+        }
+        String body = "{\"client_id\":\"" + client + "\",\"duration_secs\":600}";
+        assertEquals(200, orgApis.get(1).post("api/v1/generate_access_token", bearer(org[1]), body).status());
+        orgApis.get(2).post("api/v1/generate_access_token", bearer(org[1]), body)
+                .assertError(429, LimitsIT.TOO_MANY_TOKENS);
+        // raised through node 2: node 0 mints at once; then a rate set through node 1 holds on node 0 at once
+        assertEquals(200, LimitsIT.putLimits(admin, ADMIN_KEY, org[0],
+                "{\"max_active_tokens\":{\"limit\":2,\"on_limit\":\"refuse\"}}").status());
+        Api.Reply minted = orgApis.get(0).post("api/v1/generate_access_token", bearer(org[1]), body);
+        assertEquals(200, minted.status(), minted::body);
+        String token = minted.json().getString("access_token");
+        assertEquals(200, LimitsIT.putLimits(new Api(nodes.base(1), null), ADMIN_KEY, org[0],
+                "{\"rate\":{\"per_second\":1,\"burst\":1}}").status());
+        assertEquals(200, orgApis.get(0).clientApi(token).status());
+        LimitsIT.assertRateRefusal(orgApis.get(0).clientApi(token), 1);
+        assertEquals(200, LimitsIT.putLimits(admin, ADMIN_KEY, org[0], "{}").status());
+        for (int i = 0; i < 3; i++) {
+            for (int n = 0; n < 3; n++) {
+                assertEquals(200, orgApis.get(n).clientApi(token).status(), "limits removed: node " + n);
+            }
+        }
+    }
+
+    /** Issue 33: max_active_tokens over three nodes, 8 concurrent mints spread over them. */
+    @Test
+    @Order(7)
+    void maxActiveTokensHoldsForTheClusterUnderConcurrentMints() throws Exception {
+        String[] refusing = orgWithLimits(1, "{\"max_active_tokens\":{\"limit\":3,\"on_limit\":\"refuse\"}}").split(" ");
+        String client = Api.uniqueClient();
+        List<Api.Reply> replies = spreadMints(refusing[1], client);
+        assertEquals(3, replies.stream().filter(reply -> reply.status() == 200).count(), replies::toString);
+        replies.stream().filter(reply -> reply.status() != 200)
+                .forEach(reply -> reply.assertError(429, LimitsIT.TOO_MANY_TOKENS));
+        assertEquals(3, LimitsIT.live(new Api(nodes.base(2), refusing[1]), client).size());
+
+        String[] revoking = orgWithLimits(2, "{\"max_active_tokens\":{\"limit\":2,\"on_limit\":\"revoke_oldest\"}}").split(" ");
+        Api onNode0 = new Api(nodes.base(0), revoking[1]);
+        String oldest = onNode0.mintToken(client, 600);
+        try (LiveSocket socket = LiveSocket.open(nodes.base(2), oldest)) {
+            socket.next("session");
+            onNode0.mintToken(client, 600);
+            new Api(nodes.base(1), revoking[1]).mintToken(client, 600); // revokes the oldest before answering
+            apis.get(2).clientApi(oldest).assertError(401, REVOKED);
+            LiveSocket.Closed closed = socket.closed();
+            assertEquals(4401, closed.code(), closed::toString);
+        }
+        spreadMints(revoking[1], client).forEach(reply -> assertEquals(200, reply.status(), reply::body));
+        assertEquals(2, LimitsIT.live(onNode0, client).size(), "no client ends above its limit");
+    }
+
+    private List<Api.Reply> spreadMints(String key, String client) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(LimitsIT.CONCURRENT_MINTS);
+        try {
+            List<Future<Api.Reply>> futures = new ArrayList<>();
+            for (int i = 0; i < LimitsIT.CONCURRENT_MINTS; i++) {
+                Api api = new Api(nodes.base(i % 3), key);
+                futures.add(pool.submit(() -> api.post("api/v1/generate_access_token", bearer(key),
+                        LimitsIT.mintBody(client))));
+            }
+            List<Api.Reply> replies = new ArrayList<>();
+            for (Future<Api.Reply> future : futures) {
+                replies.add(future.get(60, TimeUnit.SECONDS));
+            }
+            return replies;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Issue 33: max_sockets counts the client's sockets on every node, both ways. */
+    @Test
+    @Order(7)
+    void maxSocketsHoldsAcrossNodes() throws Exception {
+        String[] refusing = orgWithLimits(0, "{\"max_sockets\":{\"limit\":2,\"on_limit\":\"refuse\"}}").split(" ");
+        String token = new Api(nodes.base(0), refusing[1]).mintToken(Api.uniqueClient(), 600);
+        try (LiveSocket a = LiveSocket.open(nodes.base(0), token);
+             LiveSocket b = LiveSocket.open(nodes.base(1), token)) {
+            a.next("session");
+            b.next("session");
+            LiveSocket.refused(LiveSocket.uri(nodes.base(2), token), Map.of())
+                    .assertError(429, LimitsIT.TOO_MANY_SOCKETS);
+        }
+        String[] closing = orgWithLimits(1, "{\"max_sockets\":{\"limit\":2,\"on_limit\":\"close_oldest\"}}").split(" ");
+        String other = new Api(nodes.base(0), closing[1]).mintToken(Api.uniqueClient(), 600);
+        try (LiveSocket oldest = LiveSocket.open(nodes.base(0), other)) {
+            oldest.next("session");
+            try (LiveSocket middle = LiveSocket.open(nodes.base(1), other)) {
+                middle.next("session");
+                try (LiveSocket newest = LiveSocket.open(nodes.base(2), other)) {
+                    newest.next("session");
+                    LiveSocket.Closed closed = oldest.closed();
+                    assertEquals(4429, closed.code(), closed::toString);
+                    assertEquals(LimitsIT.TOO_MANY_SOCKETS, closed.reason());
+                    middle.assertAlive();
+                    newest.assertAlive();
+                }
+            }
+        }
+    }
+
+    /** Issue 33: the rate, on one node and spread over three, admits no more than the documented bound. */
+    @Test
+    @Order(7)
+    void theRateHoldsOverOneNodeAndSpreadOverThree() throws Exception {
+        String[] org = orgWithLimits(0, "{\"rate\":{\"per_second\":3,\"burst\":6}}").split(" ");
+        for (boolean spread : new boolean[] {false, true}) {
+            String token = new Api(nodes.base(0), org[1]).mintToken(Api.uniqueClient(), 600);
+            long start = System.nanoTime();
+            int admitted = 0;
+            for (int i = 0; i < 30; i++) {
+                Api.Reply reply = apis.get(spread ? i % 3 : 1).clientApi(token);
+                if (reply.status() == 200) {
+                    admitted++;
+                } else {
+                    LimitsIT.assertRateRefusal(reply, 3);
+                }
+            }
+            LimitsIT.assertWithinBound(admitted, 3, 6, 3, start, spread ? "spread over three nodes" : "one node");
+            System.out.println("ClusterIT: rate 3/s burst 6, " + (spread ? "spread" : "one node") + ": admitted "
+                    + admitted + " of 30 in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        }
+        // another client of the org is not touched by the first one's rate
+        String fresh = new Api(nodes.base(0), org[1]).mintToken(Api.uniqueClient(), 600);
+        for (int n = 0; n < 3; n++) {
+            assertEquals(200, apis.get(n).clientApi(fresh).status());
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.latchkey.access.boundary;
 
+import dev.latchkey.limits.control.LimitHits;
+import dev.latchkey.limits.control.RateLimits;
+import jakarta.ws.rs.core.Response;
 import dev.latchkey.tokens.control.ClientAccess;
 import dev.latchkey.tokens.control.ClientPrincipal;
 import dev.latchkey.tokens.control.TokenMeters;
@@ -40,6 +43,9 @@ public class ClientTokenFilter implements ContainerRequestFilter {
     @Inject
     TokenMeters meters;
 
+    @Inject
+    RateLimits rates;
+
     /** This filter's validation counters, resolved once: a count is an array index and a LongAdder add. */
     private TokenMeters.Validations counts;
 
@@ -67,7 +73,20 @@ public class ClientTokenFilter implements ContainerRequestFilter {
                 return;
             }
             request.abortWith(ErrorBodies.response(verdict.failure().status(), verdict.failure().detail()));
+            return;
         }
+        RateLimits.Refusal over = rates.admit(verdict.principal().orgId(), verdict.principal().clientId(),
+                LimitHits.Hit.RATE_REST);
+        if (over != null) {
+            request.abortWith(tooManyRequests(over));
+        }
+    }
+
+    /** 429 "Rate limit exceeded" with {@code Retry-After} and the RateLimit fields ({@link RateLimits}). */
+    public static Response tooManyRequests(RateLimits.Refusal over) {
+        Response.ResponseBuilder answer = Response.fromResponse(ErrorBodies.response(429, RateLimits.RATE_EXCEEDED));
+        over.headers().forEach(header -> answer.header(header[0], header[1]));
+        return answer.build();
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.latchkey.access.control.LiveConnectionService;
 import dev.latchkey.access.control.LiveConnection;
 import dev.latchkey.access.control.LiveConnections;
 import dev.latchkey.access.control.SocketMessages;
+import dev.latchkey.tokens.control.ClientPrincipal;
 import dev.latchkey.tokens.control.TokenFailure;
 import dev.latchkey.tokens.control.Verdict;
 import jakarta.inject.Inject;
@@ -51,6 +52,8 @@ public class ClientWsEndpoint {
             return;
         }
         connection = sockets.connections().open(session, verdict.principal());
+        sockets.socketLimits().opened(verdict.principal().orgId(), verdict.principal().clientId(), connection.id(),
+                System.currentTimeMillis());
     }
 
     @OnMessage(maxMessageSize = SocketMessages.MAX_MESSAGE_BYTES)
@@ -80,6 +83,8 @@ public class ClientWsEndpoint {
         sockets.meters().closed(reason.getCloseCode().getCode());
         if (connection != null) {
             sockets.connections().closed(connection);
+            ClientPrincipal principal = connection.principal();
+            sockets.socketLimits().closed(principal.orgId(), principal.clientId(), connection.id());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.latchkey.access.boundary;
 
+import dev.latchkey.limits.control.SocketLimits;
 import dev.latchkey.tokens.control.ClientAccess;
 import dev.latchkey.tokens.control.ClientPrincipal;
 import dev.latchkey.access.control.HandshakeCredentials;
@@ -46,6 +47,9 @@ public class ClientWsFilter extends HttpFilter {
     @Inject
     Settings settings;
 
+    @Inject
+    SocketLimits socketLimits;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -76,6 +80,10 @@ public class ClientWsFilter extends HttpFilter {
             } else {
                 refuse(response, HttpServletResponse.SC_BAD_REQUEST, broken);
             }
+            return;
+        }
+        if (socketLimits.refuses(verdict.principal().orgId(), verdict.principal().clientId())) {
+            refuse(response, 429, SocketLimits.TOO_MANY);
             return;
         }
         chain.doFilter(new Authenticated(request, verdict.principal()), response);

@@ -92,6 +92,11 @@ public final class LiveConnection {
         sendsInFlight.decrementAndGet();
     }
 
+    /** The socket's id, unique on this node (the container's session id). */
+    public String id() {
+        return session.getId();
+    }
+
     /** The principal of the token that governs the connection now. */
     public synchronized ClientPrincipal principal() {
         return principal;

@@ -1,5 +1,9 @@
 package dev.latchkey.access.control;
 
+import dev.latchkey.limits.control.SocketLimits;
+import dev.latchkey.limits.control.LimitHits;
+import dev.latchkey.limits.control.RateLimits;
+
 import dev.latchkey.tokens.control.ClientAccess;
 import dev.latchkey.platform.Meters;
 import dev.latchkey.platform.Settings;
@@ -58,6 +62,12 @@ public class LiveConnectionService {
     private ScheduledThreadPoolExecutor scheduler;
     private LiveConnections connections;
 
+    @Inject
+    RateLimits rates;
+
+    @Inject
+    SocketLimits socketLimits;
+
     @PostConstruct
     void start() {
         scheduler = new ScheduledThreadPoolExecutor(SCHEDULER_THREADS,
@@ -67,14 +77,21 @@ public class LiveConnectionService {
         socketMeters = new SocketMeters(meters);
         connections = new LiveConnections(access.validator(), tokenStore::find, clock,
                 settings.wsExpiryWarningSecs(), scheduler, sends::fire)
-                .metered(tokenMeters.validations(TokenMeters.Surface.REAUTH), socketMeters);
+                .metered(tokenMeters.validations(TokenMeters.Surface.REAUTH), socketMeters)
+                .rateLimited((orgId, clientId) -> rates.admit(orgId, clientId, LimitHits.Hit.RATE_SOCKET) == null);
         LiveConnections open = connections;
+        socketLimits.closingWith(open::closeForLimit);
         meters.gauge("latchkey_websockets_open", "WebSocket connections open on this node", open::size);
     }
 
     @PreDestroy
     void stop() {
         scheduler.shutdownNow();
+    }
+
+    /** The {@code max_sockets} limit, which the endpoint tells of every socket it opens and closes. */
+    public SocketLimits socketLimits() {
+        return socketLimits;
     }
 
     public LiveConnections connections() {

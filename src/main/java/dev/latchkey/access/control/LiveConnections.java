@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,6 +33,11 @@ import java.util.logging.Logger;
  */
 public final class LiveConnections {
 
+    /** The close of a socket over the client's {@code max_sockets} ({@code close_oldest}). */
+    public static final int TOO_MANY_SOCKETS_CODE = 4429;
+    public static final String TOO_MANY_SOCKETS = "Too many connections for this client";
+    /** The contract's answer to a socket message over the client's rate (nothing is forwarded). */
+    public static final String RATE_EXCEEDED = "Rate limit exceeded";
     private static final Logger LOG = Logger.getLogger(LiveConnections.class.getName());
     static final int GOING_AWAY = 1001;
     static final String TOO_MANY_SENDS = "Too many messages in flight: at most "
@@ -48,6 +54,8 @@ public final class LiveConnections {
     private final LiveConnectionRegistry registry = new LiveConnectionRegistry();
     private TokenMeters.Validations reauths = TokenMeters.none().validations(TokenMeters.Surface.REAUTH);
     private SocketMeters meters = SocketMeters.none();
+    /** The {@code rate} check of socket messages: true admits; none without the limits feature wired in. */
+    private BiPredicate<String, String> rate = (orgId, clientId) -> true;
     private final Consumer<ClientSend> sends;
     private final long pongWaitMillis;
 
@@ -87,6 +95,15 @@ public final class LiveConnections {
         return this;
     }
 
+    /**
+     * Counts every message against the client's {@code rate} ({@code docs/limits.md}): {@code admits} answers
+     * whether one more message of the organization's client is allowed.
+     */
+    public LiveConnections rateLimited(BiPredicate<String, String> admits) {
+        this.rate = admits;
+        return this;
+    }
+
     /** Registers a connection whose handshake passed validation, greets it and arms its timers. */
     public LiveConnection open(Session session, ClientPrincipal principal) {
         LiveConnection connection = new LiveConnection(session, principal);
@@ -114,6 +131,12 @@ public final class LiveConnections {
             return;
         }
         SocketMessages.Incoming message = SocketMessages.read(text);
+        ClientPrincipal principal = connection.principal();
+        if (!rate.test(principal.orgId(), principal.clientId())) {
+            connection.send(message.id() != null ? SocketMessages.error(message.id(), RATE_EXCEEDED)
+                    : SocketMessages.error(RATE_EXCEEDED));
+            return;
+        }
         switch (message.kind()) {
             case PING -> connection.send(SocketMessages.pong());
             case REAUTH -> reauth(connection, message.accessToken());
@@ -181,6 +204,31 @@ public final class LiveConnections {
             }
         }
         return delivered;
+    }
+
+    /**
+     * Closes one of the client's connections on this node with 4429 (its {@code max_sockets}, {@code close_oldest}),
+     * as a revocation closes (decision D7); nothing when it is already gone.
+     */
+    public void closeForLimit(String orgId, String clientId, String socketId) {
+        for (LiveConnection connection : registry.ofClient(orgId, clientId)) {
+            if (connection.id().equals(socketId)) {
+                ClientPrincipal principal = registry.end(connection, null);
+                if (principal != null) { // from the scheduler, as a revocation closes (closeSoon)
+                    Runnable close = () -> {
+                        LOG.info(() -> "Closing the live connection of token " + principal.tokenId() + ": "
+                                + TOO_MANY_SOCKETS);
+                        connection.closeAfterPong(TOO_MANY_SOCKETS_CODE, TOO_MANY_SOCKETS, scheduler, pongWaitMillis,
+                                () -> { });
+                    };
+                    try {
+                        scheduler.execute(close);
+                    } catch (RejectedExecutionException e) {
+                        close.run();
+                    }
+                }
+            }
+        }
     }
 
     /** How many connections are open on this node. */

@@ -4,6 +4,10 @@ import static dev.latchkey.platform.JsonFactory.JSON;
 
 import dev.latchkey.access.control.ClientPush;
 import dev.latchkey.access.control.LiveConnectionService;
+import dev.latchkey.limits.control.Limits;
+import dev.latchkey.limits.control.LimitsChanged;
+import dev.latchkey.limits.control.RateLimits;
+import dev.latchkey.limits.control.SocketLimits;
 import dev.latchkey.gateway.control.OpenStreams;
 import dev.latchkey.orgs.control.OrgKeyRevoked;
 import dev.latchkey.orgs.control.OrgKeys;
@@ -97,6 +101,15 @@ public class ClusterNode {
     @Inject
     RevocationFeed feed;
 
+    @Inject
+    Limits limits;
+
+    @Inject
+    RateLimits rates;
+
+    @Inject
+    SocketLimits socketLimits;
+
     @Resource(lookup = SchemaMigrations.DATA_SOURCE)
     DataSource dataSource;
 
@@ -134,12 +147,27 @@ public class ClusterNode {
         lease.require(this::renew);
         renew();
         bus.listen(this::receive);
+        socketLimits.use(new HazelcastSocketLedger(bus, nodeId, bus::publish));
+        // watched before counting, so that every join after the count is seen too: each node's log ends at the truth
+        bus.watchMembers(() -> {
+            int now = countMembers();
+            LOG.info(() -> "Cluster membership changed; members seen: " + now);
+        });
+        int members = countMembers();
+        LOG.info(() -> "Cluster node " + nodeId + " joined; members seen: " + members);
         renewals = executor.scheduleWithFixedDelay(this::renewQuietly,
                 RENEW_EVERY_MILLIS, RENEW_EVERY_MILLIS, TimeUnit.MILLISECONDS);
         purges = executor.scheduleWithFixedDelay(this::purgeQuietly, 1, 10, TimeUnit.MINUTES);
-        // watched before counting, so that every join after the count is logged: each node's log ends at the truth
-        bus.watchMembers(members -> LOG.info(() -> "Cluster membership changed; members seen: " + members));
-        LOG.info(() -> "Cluster node " + nodeId + " joined; members seen: " + (bus.otherIds().size() + 1));
+    }
+
+    /**
+     * The members this node sees now, read afresh at every change (so the last change read wins, whatever order
+     * the events arrive in), handed to the rate limits: each node holds 1/N of every client's rate.
+     */
+    private int countMembers() {
+        int members = bus.otherIds().size() + 1;
+        rates.members(members);
+        return members;
     }
 
     /** Leaves: stops answering from memory, then gives up the lease so that revocations stop waiting for it. */
@@ -221,6 +249,7 @@ public class ClusterNode {
                 feed.keyRevoked(change.subject());
             }
             case SIGNING_KEY -> signingKeys.refresh();
+            case LIMITS -> limits.forget(change.orgId());
             default -> throw new IllegalStateException("Unknown change kind " + change.kind());
         }
     }
@@ -242,6 +271,11 @@ public class ClusterNode {
     }
 
     void rotatedHere(@Observes SigningKeyRotated rotation) {
+        propagate();
+    }
+
+    /** New limits apply on every node before the admin's {@code PUT} answers. */
+    void limitsChangedHere(@Observes LimitsChanged change) {
         propagate();
     }
 
@@ -347,6 +381,8 @@ public class ClusterNode {
             case "sync" -> executor.execute(this::renewAndAcknowledge);
             case "ack" -> acknowledged(from, message.getJsonNumber("seq").longValue());
             case "push" -> executor.execute(() -> deliver(message));
+            case "close-socket" -> executor.execute(() ->
+                    HazelcastSocketLedger.closeIfMine(message, nodeId, socketLimits));
             case "pushed" -> {
                 PushReplies replies = pendingPushes.get(message.getString("id", ""));
                 if (replies != null && nodeId.equals(message.getString("to", ""))) {

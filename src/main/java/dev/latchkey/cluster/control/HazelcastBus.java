@@ -1,14 +1,16 @@
 package dev.latchkey.cluster.control;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -38,17 +40,17 @@ final class HazelcastBus {
         listener = topic.addMessageListener(message -> receiver.accept(message.getMessageObject()));
     }
 
-    /** Tells {@code count} how many members there are after each join or leave, on Hazelcast's event thread. */
-    void watchMembers(IntConsumer count) {
+    /** Calls {@code changed} after every join and leave, on Hazelcast's event thread (open-source edition). */
+    void watchMembers(Runnable changed) {
         membership = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                count.accept(event.getMembers().size());
+                changed.run();
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                count.accept(event.getMembers().size());
+                changed.run();
             }
         });
     }
@@ -65,6 +67,11 @@ final class HazelcastBus {
                 .filter(member -> !member.equals(local))
                 .map(member -> member.getUuid().toString())
                 .collect(Collectors.toSet());
+    }
+
+    /** The cluster's map of this name (open-source {@code IMap}); only strings go in it (decision D3). */
+    <V> IMap<String, V> map(String name) {
+        return hazelcast.getMap(name);
     }
 
     /** Sends to every member, this one included; returns before anyone has received it. */

@@ -1,5 +1,8 @@
 package dev.latchkey.gateway.boundary;
 
+import dev.latchkey.access.boundary.ClientTokenFilter;
+import dev.latchkey.limits.control.LimitHits;
+import dev.latchkey.limits.control.RateLimits;
 import dev.latchkey.gateway.control.HopHeaders;
 import dev.latchkey.gateway.control.Signing;
 import dev.latchkey.gateway.control.TokenMetadata;
@@ -57,6 +60,9 @@ public class ForwardAuthResource {
     @Inject
     TokenMeters meters;
 
+    @Inject
+    RateLimits rates;
+
     /** The validator and this surface's counters, resolved once (the resource is one instance). */
     private TokenValidator validator;
     private TokenMeters.Validations counts;
@@ -109,6 +115,11 @@ public class ForwardAuthResource {
         counts.count(verdict);
         if (!verdict.isAccepted()) {
             throw new ApiError(verdict.failure().status(), verdict.failure().detail(credential.fromClientKey()));
+        }
+        RateLimits.Refusal over = rates.admit(verdict.principal().orgId(), verdict.principal().clientId(),
+                LimitHits.Hit.RATE_FORWARD_AUTH);
+        if (over != null) {
+            return ClientTokenFilter.tooManyRequests(over);
         }
         Response.ResponseBuilder allowed = Response.ok();
         for (String[] header : Signing.identity(verdict.principal(), metadata.of(verdict.principal()))) {

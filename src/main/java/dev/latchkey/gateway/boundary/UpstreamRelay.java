@@ -1,5 +1,7 @@
 package dev.latchkey.gateway.boundary;
 
+import dev.latchkey.limits.control.LimitHits;
+import dev.latchkey.limits.control.RateLimits;
 import dev.latchkey.access.boundary.ClientCorsFilter;
 import dev.latchkey.access.boundary.ClientWsFilter;
 import dev.latchkey.gateway.control.HopHeaders;
@@ -107,6 +109,9 @@ public class UpstreamRelay extends HttpServlet {
     @Inject
     Clock clock;
 
+    @Inject
+    RateLimits rates;
+
     private TokenValidator validator;
     private TokenMeters.Validations counts;
 
@@ -142,6 +147,12 @@ public class UpstreamRelay extends HttpServlet {
             }
             if (!FORWARDED_METHODS.contains(method)) {
                 throw new ApiError(405, ErrorBodies.forStatus(405));
+            }
+            RateLimits.Refusal over = rates.admit(verdict.principal().orgId(), verdict.principal().clientId(),
+                    LimitHits.Hit.RATE_PROXY);
+            if (over != null) { // nothing is forwarded
+                over.headers().forEach(header -> response.setHeader(header[0], header[1]));
+                throw new ApiError(429, RateLimits.RATE_EXCEEDED);
             }
             forward(method, verdict.principal(), request, response);
         } catch (ApiError e) {

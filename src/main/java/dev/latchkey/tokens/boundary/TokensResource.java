@@ -87,9 +87,11 @@ public class TokensResource {
     @APIResponse(responseCode = "400", ref = "BadRequest")
     public JsonObject generate(@RequestBody(required = true, content = @Content(mediaType = "application/json", example = "{\"client_id\": \"user-42\", \"duration_secs\": 3600, \"metadata\": {\"plan\": \"pro\"}}")) InputStream body) {
         TokenRequests.Mint request = TokenRequests.mint(JsonBodies.readObject(body), settings.maxDurationSecs());
-        ClientToken token = store.mint(orgId(), request.clientId(), request.durationSecs(), request.metadataJson());
-        String jwt = signingKeys.codec().sign(token.orgId(), token.clientId(), token.tokenId(), token.issuedAt(),
-                token.expiresAt());
+        TokenStore.Minted minted = store.mint(orgId(), request.clientId(), request.durationSecs(), request.metadataJson());
+        ClientToken token = minted.token();
+        // max_active_tokens, revoke_oldest: the oldest tokens' revocation reaches every node before the mint answers
+        minted.revokedIds().forEach(tokenId -> revocations.fire(Revocation.ofToken(orgId(), tokenId)));
+        String jwt = signingKeys.codec().sign(token.orgId(), token.clientId(), token.tokenId(), token.issuedAt(), token.expiresAt());
         meters.minted();
         // FINE, not INFO: a line per mint was a quarter of the mint cost (the console handler writes synchronously).
         LOG.fine(() -> "Minted token " + token.tokenId() + " for a client of org " + orgId());

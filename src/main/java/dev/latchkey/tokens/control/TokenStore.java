@@ -4,6 +4,10 @@ import dev.latchkey.platform.ApiError;
 import dev.latchkey.platform.DatabaseBreakers;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import dev.latchkey.platform.ChangeLog;
+import dev.latchkey.limits.control.ClientLock;
+import dev.latchkey.limits.control.LimitHits;
+import dev.latchkey.limits.control.Limits;
+import dev.latchkey.limits.control.OrgLimits;
 import dev.latchkey.tokens.entity.ClientToken;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -13,6 +17,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,14 +43,72 @@ public class TokenStore {
     @Inject
     FeedStore feed;
 
-    /** Stores a new token for a client; the row is committed when this returns. */
-    public ClientToken mint(String orgId, String clientId, long durationSecs, String metadataJson) {
+    @Inject
+    Limits limits;
+
+    @Inject
+    ClientLock clientLock;
+
+    @Inject
+    LimitHits hits;
+
+    /** The contract's answer to a mint over {@code max_active_tokens} with {@code refuse} (429). */
+    public static final String TOO_MANY_TOKENS = "Too many active tokens for this client";
+    /** The revocation reason of a token revoked by {@code max_active_tokens} with {@code revoke_oldest}. */
+    public static final String LIMIT_REASON = "limit";
+
+    /** A minted token, and the token_ids that {@code max_active_tokens} ({@code revoke_oldest}) revoked for it. */
+    public record Minted(ClientToken token, List<String> revokedIds) {
+    }
+
+    /**
+     * Stores a new token for a client; the row is committed when this returns. Under the organization's
+     * {@code max_active_tokens} ({@code docs/limits.md}) the client's live tokens are counted under the client's lock
+     * ({@link ClientLock}) in this transaction: at the limit, {@code refuse} answers 429 and stores nothing,
+     * {@code revoke_oldest} revokes the oldest live tokens (reason {@value #LIMIT_REASON}) so that, with the new one,
+     * the client holds exactly the limit. The caller announces those revocations ({@link Revocation}).
+     *
+     * @throws ApiError 429 {@value #TOO_MANY_TOKENS} under {@code refuse}
+     */
+    public Minted mint(String orgId, String clientId, long durationSecs, String metadataJson) {
         long now = clock.millis();
+        List<String> revoked = List.of();
+        OrgLimits.Cap cap = limits.of(orgId).tokens();
+        if (cap != null) {
+            clientLock.lock(em, orgId, clientId);
+            revoked = makeRoom(orgId, clientId, cap, now);
+        }
         ClientToken token = new ClientToken(UUID.randomUUID().toString(), orgId, clientId,
                 now, now + durationSecs * 1000, metadataJson);
         em.persist(token);
         em.flush(); // the INSERT runs here, inside the circuit breaker, rather than at the commit after it
-        return token;
+        return new Minted(token, revoked);
+    }
+
+    private List<String> makeRoom(String orgId, String clientId, OrgLimits.Cap cap, long now) {
+        long live = em.createNamedQuery(ClientToken.COUNT_LIVE, Long.class)
+                .setParameter("orgId", orgId).setParameter("clientId", clientId).setParameter("now", now)
+                .getSingleResult();
+        long excess = live - cap.limit() + 1;
+        if (excess <= 0) {
+            return List.of();
+        }
+        if (cap.onLimit() != OrgLimits.Action.REVOKE_OLDEST) {
+            hits.hit(LimitHits.Hit.MAX_ACTIVE_TOKENS_REFUSE, orgId, clientId);
+            throw new ApiError(429, TOO_MANY_TOKENS);
+        }
+        List<String> revoked = new ArrayList<>();
+        for (ClientToken oldest : em.createNamedQuery(ClientToken.OLDEST_LIVE, ClientToken.class)
+                .setParameter("orgId", orgId).setParameter("clientId", clientId).setParameter("now", now)
+                .setMaxResults((int) excess).getResultList()) {
+            oldest.revoke(LIMIT_REASON, now);
+            changeLog.record(em, ChangeLog.Kind.TOKEN, orgId, oldest.tokenId());
+            em.flush(); // the token row's lock before the feed's head row, as in revoke()
+            feed.token(orgId, oldest.tokenId(), clientId, now, oldest.expiresAt()); // a revocation like any other
+            revoked.add(oldest.tokenId());
+        }
+        hits.hit(LimitHits.Hit.MAX_ACTIVE_TOKENS_REVOKE_OLDEST, orgId, clientId);
+        return revoked;
     }
 
     /** The validator's view of a token, read without a transaction of its own. */

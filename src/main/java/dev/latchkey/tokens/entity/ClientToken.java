@@ -24,6 +24,11 @@ import java.util.Objects;
 @NamedQuery(name = ClientToken.EXPIRED_BEFORE, query = "SELECT t.tokenId FROM ClientToken t"
         + " WHERE t.expiresAt < :cutoff ORDER BY t.expiresAt")
 @NamedQuery(name = ClientToken.DELETE_IDS, query = "DELETE FROM ClientToken t WHERE t.tokenId IN :ids")
+@NamedQuery(name = ClientToken.COUNT_LIVE, query = "SELECT COUNT(t) FROM ClientToken t"
+        + " WHERE t.orgId = :orgId AND t.clientId = :clientId AND t.revokedAt IS NULL AND t.expiresAt > :now")
+@NamedQuery(name = ClientToken.OLDEST_LIVE, query = "SELECT t FROM ClientToken t"
+        + " WHERE t.orgId = :orgId AND t.clientId = :clientId AND t.revokedAt IS NULL AND t.expiresAt > :now"
+        + " ORDER BY t.issuedAt, t.tokenId")
 public class ClientToken {
 
     public static final String PAGE_BY_CLIENT = "ClientToken.pageByClient";
@@ -31,6 +36,8 @@ public class ClientToken {
     public static final String REVOKE_CLIENT = "ClientToken.revokeClient";
     public static final String EXPIRED_BEFORE = "ClientToken.expiredBefore";
     public static final String DELETE_IDS = "ClientToken.deleteIds";
+    public static final String COUNT_LIVE = "ClientToken.countLive";
+    public static final String OLDEST_LIVE = "ClientToken.oldestLive";
 
     @Id
     @Column(name = "token_id", length = 36)
