@@ -102,11 +102,6 @@ public final class Api {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
-    /** The org key this client's org calls use. */
-    public String orgKey() {
-        return orgKey;
-    }
-
     public URI uri(String path) {
         return root.resolve(path.startsWith("/") ? path.substring(1) : path);
     }
