@@ -14,10 +14,13 @@
 # Prints every run, every round's ratio, each trial's ratio, and the median and range over the trials.
 # CLUSTERED=1 runs Latchkey as a cluster node instead (PostgreSQL, LATCHKEY_CLUSTER_MEMBERS naming itself), so the
 # cost of the cluster lease on the hot path shows; the bare server is the same either way.
+# LIMIT_RATE=PER_SECOND:BURST gives the default organization a rate per client (docs/limits.md), so every request of
+# the run takes a token from the client's bucket; with a rate above what wrk sends (LIMIT_RATE=1000000:1000000) all
+# are admitted and the run measures the check's cost on the hot path.
 # SUBJECT=stack-floor measures bench/stack-floor (Latchkey's stack doing nothing: CDI, a JAX-RS request filter, a
 # WebSocket endpoint) in Latchkey's place, with a token-sized dummy credential: what the stack alone costs.
 #   bench/load.sh     (TRIALS=3 WARMUP=16 WARMUP_MAX=64 JIT_QUIET=0.2 ROUNDS=6 DURATION=5s THREADS=2 CONNECTIONS=32
-#                      CLUSTERED=0 SAME_REQUEST=1 SUBJECT=latchkey LK_PORT=18080 BARE_PORT=18081 PG_PORT=25461
+#                      CLUSTERED=0 SAME_REQUEST=1 SUBJECT=latchkey LIMIT_RATE= LK_PORT=18080 BARE_PORT=18081 PG_PORT=25461
 #                      can be set)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -36,6 +39,9 @@ if [ "${CLUSTERED:-0}" = 1 ]; then
   start_postgres "${PG_PORT:-25461}"
   latchkey_env=(LATCHKEY_DB_URL="$PG_URL/latchkey" "${PG_ENV[@]}" LATCHKEY_CLUSTER_MEMBERS=127.0.0.1:15941
     LATCHKEY_CLUSTER_PORT=15941 LATCHKEY_CLUSTER_NAME=latchkey-load LATCHKEY_CLUSTER_INTERFACE=127.0.0.1)
+fi
+if [ -n "${LIMIT_RATE:-}" ]; then
+  latchkey_env+=(LATCHKEY_LIMIT_RATE_PER_SECOND="${LIMIT_RATE%%:*}" LATCHKEY_LIMIT_RATE_BURST="${LIMIT_RATE##*:}")
 fi
 
 # jit_seconds PID: the seconds that JVM's JIT compilers have spent so far

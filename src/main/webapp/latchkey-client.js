@@ -27,6 +27,9 @@
  * @property {(session: LatchkeySession) => void} [onSession] On open and after every successful reauth.
  * @property {(data: unknown) => void} [onMessage] A message the organization pushed to this client.
  * @property {(reason: string) => void} [onRevoked] The token was revoked: the socket stopped for good.
+ * @property {(reason: string) => void} [onLimited] Closed 4429 because the client opened more sockets than its
+ *   organization allows (max_sockets, close_oldest; docs/limits.md): the socket stopped for good, so that two
+ *   tabs do not take turns closing each other.
  * @property {(state: LatchkeySocketState) => void} [onStateChange]
  * @property {(error: Error) => void} [onError] A non-fatal problem: a failed reauth, a `getToken()` failure...
  * @property {number} [minRetryMs=1000] First delay before reconnecting after a network loss.
@@ -36,6 +39,18 @@
 export const TOKEN_EXPIRED = "Token has expired";
 export const TOKEN_REVOKED = "Token has been revoked";
 export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_TOO_MANY = 4429;
+export const RATE_EXCEEDED = "Rate limit exceeded";
+
+/**
+ * How long to wait before trying again after a 429 (docs/limits.md): its `Retry-After` in milliseconds, or null
+ * for any other answer. @param {Response} response @returns {number | null}
+ */
+export function retryAfterMs(response) {
+  if (response.status !== 429) return null;
+  const seconds = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
+}
 
 export class LatchkeyClient {
   /** @type {string} */ #baseUrl;
@@ -289,6 +304,11 @@ export class LatchkeySocket {
     if (this.#final()) return;
     if (event.code === CLOSE_UNAUTHORIZED && event.reason === TOKEN_REVOKED) {
       this.#revoked();
+      return;
+    }
+    if (event.code === CLOSE_TOO_MANY) {
+      this.#stop("closed");
+      this.#options.onLimited?.(event.reason);
       return;
     }
     if (event.code === CLOSE_UNAUTHORIZED) { // "Token has expired": the app's next token is needed now

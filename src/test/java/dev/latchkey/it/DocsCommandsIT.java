@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The commands of {@code README.md}, {@code docs/api.md}, {@code docs/websocket.md}, {@code docs/operations.md}
- * and {@code docs/verifying.md} (whose blocks write a Node and a Java verifier and run them) and
- * {@code docs/revocations.md} work as printed: a reader's session, replayed. The
+ * The commands of {@code README.md}, {@code docs/api.md}, {@code docs/websocket.md}, {@code docs/operations.md},
+ * {@code docs/verifying.md} (whose blocks write a Node and a Java verifier and run them), {@code docs/revocations.md}
+ * and {@code docs/limits.md} work as printed: a reader's session, replayed. The
  * built jar is started in an empty folder with none of the test's {@code LATCHKEY_} settings (so it creates the
  * {@code default} organization and prints its key, as on a first start), and every {@code ```sh} block of these
  * files runs with bash, in order, in one shell session (variables carry over from block to block, as in the
@@ -57,7 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DocsCommandsIT {
 
     private static final List<String> DOCS = List.of("README.md", "docs/api.md", "docs/websocket.md",
-            "docs/operations.md", "docs/verifying.md", "docs/revocations.md");
+            "docs/operations.md", "docs/verifying.md", "docs/revocations.md", "docs/limits.md");
     private static final String START = "<!-- DocsCommandsIT: starts the server -->";
     private static final String NOT_RUN = "<!-- DocsCommandsIT: not run";
     private static final String JAR = "java -jar target/latchkey-micro.jar";

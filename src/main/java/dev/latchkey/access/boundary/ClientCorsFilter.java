@@ -44,7 +44,8 @@ public class ClientCorsFilter implements ContainerRequestFilter, ContainerRespon
     static final String ALLOW_METHODS = "GET, HEAD";
     static final String ALLOW_HEADERS = "Authorization, Content-Type";
     public static final String EXPOSE = "Access-Control-Expose-Headers";
-    public static final String EXPOSE_HEADERS = "WWW-Authenticate";
+    /** Headers a page may read: the 401 challenge, and a 429's wait and rate fields (docs/limits.md). */
+    public static final String EXPOSE_HEADERS = "WWW-Authenticate, Retry-After, RateLimit, RateLimit-Policy";
     public static final String MAX_AGE_SECS = "600";
 
     @Inject
