@@ -120,6 +120,7 @@ public class ClusterNode {
     private final Object acknowledgements = new Object();
     private final Map<String, Long> replayedSeq = new ConcurrentHashMap<>();
     private final Map<String, PushReplies> pendingPushes = new ConcurrentHashMap<>();
+    private final Set<String> feedsToWake = ConcurrentHashMap.newKeySet();
 
     private HazelcastBus bus;
     private String nodeId;
@@ -258,7 +259,19 @@ public class ClusterNode {
         access.forget(revocation);
         sockets.close(revocation);
         proxiedStreams.cut(revocation);
-        feed.wake(revocation.orgId()); // its readers on this node read the feed (the database) from their cursors
+        feedsToWake.add(revocation.orgId());
+    }
+
+    /**
+     * The feed readers on this node of every organization whose revocation was replayed read the feed (the
+     * database) from their cursors; called after a renewal, outside its lock, and before its acknowledgement, so the
+     * revoking node answers once the entry was written to this node's streams (or a short wait has passed).
+     */
+    private void wakeFeeds() {
+        for (String orgId : feedsToWake) {
+            feedsToWake.remove(orgId);
+            feed.wake(orgId);
+        }
     }
 
     /** After a revocation committed here: returns once no node can answer from memory that predates it. */
@@ -396,6 +409,7 @@ public class ClusterNode {
     private void renewAndAcknowledge() {
         try {
             renew();
+            wakeFeeds();
             bus.publish(JSON.createObjectBuilder().add("op", "ack").add("from", nodeId).add("seq", appliedSeq)
                     .build().toString());
         } catch (RuntimeException e) {
@@ -420,6 +434,7 @@ public class ClusterNode {
     private void renewQuietly() {
         try {
             renew();
+            wakeFeeds();
         } catch (RuntimeException e) {
             LOG.warning("Cache lease not renewed; this node reads the database until it is: " + e.getMessage());
         }

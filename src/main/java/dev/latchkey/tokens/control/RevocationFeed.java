@@ -15,11 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -28,14 +31,18 @@ import java.util.logging.Logger;
  * never from memory, so what it delivers is what every node would. A follower reads again:
  * <ul>
  *   <li>at once after a revocation has committed on this node (the {@link Revocation} event);</li>
- *   <li>when this node replays another node's revocation ({@link #wake(String)}, called by the cluster feature);</li>
+ *   <li>when this node replays another node's revocation ({@link #wake(String)}, called by the cluster feature,
+ *       before this node acknowledges the revocation to the node that made it);</li>
  *   <li>when the slow poll, every {@value #POLL_MILLIS} ms, finds its organization's feed past its cursor: a missed
  *       wake-up delays an entry, it never loses one.</li>
  * </ul>
  * At most {@value #MAX_FOLLOWERS} followers per node and {@value #MAX_PER_ORG} per organization and node (503
  * beyond). They end when the node shuts down, when the org key they were opened with is revoked, and a long-poll
  * when its wait is over. Reads and writes run on this feed's own {@value #THREADS} threads, so a slow reader never
- * holds a request thread or the cluster's.
+ * holds a request thread or the cluster's. A wake-up waits (at most {@value #DELIVERY_WAIT_MILLIS} ms) for the
+ * followers' reads and writes it started, so that the revocation's answer, which waits for it, usually leaves after
+ * the entry was written to every stream on every node: a stream subscriber hears of it within milliseconds of the
+ * answer, or before, rather than whenever a loaded node's threads get to it.
  */
 @ApplicationScoped
 public class RevocationFeed {
@@ -52,6 +59,8 @@ public class RevocationFeed {
     public static final long KEEP_ALIVE_MILLIS = 15_000;
     /** The 503 detail when a node holds as many followers as it may. */
     public static final String TOO_MANY = "Too many revocation feed readers on this node: try again later";
+    /** The longest a wake-up waits for the reads and writes it started, in milliseconds. */
+    public static final long DELIVERY_WAIT_MILLIS = 50;
     static final int THREADS = 4;
     private static final Logger LOG = Logger.getLogger(RevocationFeed.class.getName());
 
@@ -142,11 +151,22 @@ public class RevocationFeed {
         subscription.poke(); // whatever committed between the caller's read and now
     }
 
-    /** The organization's feed may have grown: its followers on this node read it. */
+    /**
+     * The organization's feed may have grown: its followers on this node read it; returns once they have delivered
+     * what they read, or after {@value #DELIVERY_WAIT_MILLIS} ms.
+     */
     public void wake(String orgId) {
         Set<Subscription> ofOrg = byOrg.get(orgId);
-        if (ofOrg != null) {
-            ofOrg.forEach(Subscription::poke);
+        if (ofOrg == null || ofOrg.isEmpty()) {
+            return;
+        }
+        CompletableFuture<?>[] reads = ofOrg.stream().map(Subscription::poke).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(reads).get(DELIVERY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException slowOrFailed) {
+            // they go on by themselves; the revocation does not wait longer for its readers
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -227,7 +247,8 @@ public class RevocationFeed {
         final String orgId;
         final String keyId;
         final Follower follower;
-        final AtomicBoolean queued = new AtomicBoolean();
+        /** The read that is queued and has not started yet, if any: a poke meanwhile shares it. */
+        final AtomicReference<CompletableFuture<Void>> queued = new AtomicReference<>();
         volatile long cursor;
         volatile long lastSent = System.nanoTime();
         volatile ScheduledFuture<?> timeout;
@@ -240,15 +261,33 @@ public class RevocationFeed {
             this.follower = follower;
         }
 
-        /** Reads the feed soon, on the feed's threads; pokes while one is queued count once. */
-        void poke() {
-            if (queued.compareAndSet(false, true)) {
-                executor.execute(this::catchUp);
+        /**
+         * Reads the feed soon, on the feed's threads; completes when that read has delivered. Pokes while a read is
+         * queued share it: it starts after them, so it sees whatever they were told of.
+         */
+        CompletableFuture<Void> poke() {
+            CompletableFuture<Void> read = new CompletableFuture<>();
+            CompletableFuture<Void> earlier = queued.compareAndExchange(null, read);
+            if (earlier != null) {
+                return earlier;
             }
+            try {
+                executor.execute(() -> {
+                    try {
+                        catchUp(read);
+                    } finally {
+                        read.complete(null);
+                    }
+                });
+            } catch (RuntimeException rejected) { // the feed is stopping
+                queued.compareAndSet(read, null);
+                read.complete(null);
+            }
+            return read;
         }
 
-        synchronized void catchUp() {
-            queued.set(false);
+        synchronized void catchUp(CompletableFuture<Void> read) {
+            queued.compareAndSet(read, null); // from here on, a poke queues a read of its own
             if (ended) {
                 return;
             }
