@@ -302,3 +302,41 @@ $("upstream-show").addEventListener("click", () => {
     $("upstream").hidden = false;
   });
 });
+
+// 7. the signing keys: the admin key is read from its field for this request only, then the field is cleared
+$("ring-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const box = $("ring-result");
+  run(box, async () => {
+    const adminKey = $("admin-key").value.trim();
+    $("admin-key").value = "";
+    let response;
+    try {
+      response = await fetch(new URL("admin/signing_keys", API), {
+        headers: { Authorization: "Bearer " + adminKey },
+        cache: "no-store",
+        credentials: "omit",
+      });
+    } catch {
+      throw new Error("Could not reach Latchkey: check the network and that the service is running.");
+    }
+    const json = await response.json().catch(() => null);
+    if (!response.ok) {
+      const detail = response.status === 404 ? "no admin API: start Latchkey with LATCHKEY_ADMIN_KEY"
+        : json?.detail ?? response.statusText;
+      throw new Error(`Error ${response.status}: ${detail}.`);
+    }
+    const body = $("ring-keys").querySelector("tbody");
+    body.replaceChildren();
+    for (const key of json.keys) {
+      const row = document.createElement("tr");
+      cell(row, "kid", key.kid);
+      cell(row, "algorithm", key.alg);
+      cell(row, "state", key.state, `state ${key.state}`);
+      cell(row, "created", key.created_at);
+      body.append(row);
+    }
+    $("ring-keys").hidden = body.children.length === 0;
+    show(box, true, `${body.children.length} key(s), oldest first.`);
+  });
+});

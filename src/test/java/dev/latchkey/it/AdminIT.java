@@ -148,6 +148,16 @@ class AdminIT extends BlackBoxTest {
             assertTrue(Set.of("ES256", "EdDSA").contains(key.asJsonObject().getString("alg")), set.body());
         }
         assertFalse(set.body().contains("\"k\""), "no symmetric key material");
+        Api.Reply ring = api.get("api/v1/admin/signing_keys", bearer(ADMIN_KEY));
+        assertEquals(200, ring.status(), ring.body());
+        JsonObject current = ring.json().getJsonArray("keys").getValuesAs(JsonObject.class).stream()
+                .filter(key -> key.getString("state").equals("current")).findFirst().orElseThrow();
+        assertEquals(kid, current.getString("kid"));
+        assertEquals("HS256", current.getString("alg"));
+        for (JsonObject key : ring.json().getJsonArray("keys").getValuesAs(JsonObject.class)) {
+            assertEquals(Set.of("kid", "alg", "state", "created_at"), key.keySet(), "never key material");
+        }
+        api.get("api/v1/admin/signing_keys", bearer(ORG_KEY)).assertError(401, "Invalid admin key");
         api.send(api.request(".well-known/jwks.json", null).DELETE()).assertError(405, "Method not allowed");
         api.send(api.request(".well-known/jwks.json", bearer(ADMIN_KEY)).PUT(java.net.http.HttpRequest.BodyPublishers
                 .ofString("{}"))).assertError(405, "Method not allowed");

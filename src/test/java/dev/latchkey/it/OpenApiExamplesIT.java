@@ -261,6 +261,7 @@ class OpenApiExamplesIT extends BlackBoxTest {
         assertEquals(200, new Api(base, created.json().getString("api_key")).listTokens("anyone").status(),
                 "the new org's key works (and now has a last_used_at)");
         real.put("GET /api/v1/admin/orgs 200", ok(200, api.get("api/v1/admin/orgs", bearer(ADMIN_KEY))));
+        real.put("GET /api/v1/admin/signing_keys 200", ok(200, api.get("api/v1/admin/signing_keys", bearer(ADMIN_KEY))));
         Api.Reply second = api.send(api.request("api/v1/admin/orgs/" + orgId + "/api_keys", bearer(ADMIN_KEY))
                 .POST(HttpRequest.BodyPublishers.noBody()));
         real.put("POST /api/v1/admin/orgs/{org_id}/api_keys 201", ok(201, second));

@@ -89,6 +89,7 @@ public class SigningKeys {
 
     private volatile KeyRing ring;
     private volatile String keySet = "{\"keys\":[]}";
+    private volatile List<RingEntry> entries = List.of();
     private volatile long lastReload;
     /** The keys of {@code LATCHKEY_JWT_SECRET}, the signing one first; empty when it is not set. */
     private List<Map.Entry<String, Key>> configured;
@@ -127,6 +128,20 @@ public class SigningKeys {
      */
     public String keySet() {
         return keySet;
+    }
+
+    /**
+     * One key of the ring as an operator sees it: never key material.
+     *
+     * @param state {@code current}, {@code next} or {@code retired} (verifies the tokens it signed)
+     * @param createdAt epoch milliseconds; null for a key of {@code LATCHKEY_JWT_SECRET}
+     */
+    public record RingEntry(String kid, String alg, String state, Long createdAt) {
+    }
+
+    /** The keys this node signs or verifies with, oldest first (those of {@code LATCHKEY_JWT_SECRET} last). */
+    public List<RingEntry> entries() {
+        return entries;
     }
 
     /**
@@ -258,7 +273,9 @@ public class SigningKeys {
         String active = null;
         String next = null;
         String newest = null;
+        Map<String, Long> createdAt = new java.util.HashMap<>();
         for (SigningKey key : usable()) {
+            createdAt.put(key.kid(), key.createdAt());
             SigningAlgorithm alg = SigningAlgorithm.named(key.alg());
             if (alg.isPublicKey()) {
                 PublicKey publicKey = alg.publicKey(Base64.getUrlDecoder().decode(key.publicKey()));
@@ -285,6 +302,13 @@ public class SigningKeys {
         }
         ring = new KeyRing(active, next, keys);
         keySet = "{\"keys\":[" + String.join(",", published) + "]}";
+        List<RingEntry> described = new ArrayList<>();
+        for (Map.Entry<String, KeyRing.RingKey> key : keys.entrySet()) {
+            String kid = key.getKey();
+            String state = kid.equals(active) ? "current" : kid.equals(next) ? "next" : "retired";
+            described.add(new RingEntry(kid, key.getValue().alg().jwsName(), state, createdAt.get(kid)));
+        }
+        entries = List.copyOf(described);
         lastReload = clock.millis();
     }
 
