@@ -3,6 +3,7 @@ package dev.latchkey.it;
 import static dev.latchkey.it.Api.ADMIN_KEY;
 import static dev.latchkey.it.Api.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -251,6 +252,11 @@ class LimitsIT extends BlackBoxTest {
         JsonObject revoked = listing.json().getJsonArray("tokens").stream().map(JsonValue::asJsonObject)
                 .filter(t -> t.getString("token_id").equals(ids.get(0))).findFirst().orElseThrow();
         assertEquals("limit", revoked.getString("revocation_reason"));
+        // a revocation like any other: the revocation feed (contract section 10) carries it for offline verifiers
+        Api.Reply feed = orgApi.get("api/v1/revocations", Api.bearer(orgApi.orgKey()));
+        assertEquals(200, feed.status(), feed.body());
+        assertTrue(feed.json().getJsonArray("revocations").stream().map(JsonValue::asJsonObject)
+                .anyMatch(entry -> ids.get(0).equals(entry.getString("token_id", null))), feed.body());
 
         List<Api.Reply> replies = concurrentMints(orgApi, client);
         replies.forEach(reply -> assertEquals(200, reply.status(), reply::body));
