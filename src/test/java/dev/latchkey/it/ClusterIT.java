@@ -99,10 +99,13 @@ class ClusterIT {
 
     @Test
     @Order(1)
-    void nodesStartedTogetherOnAnEmptyDatabaseCreateOneOrganizationAndOneSigningKey() throws Exception {
+    void nodesStartedTogetherOnAnEmptyDatabaseCreateOneOrganizationAndOneKeyRing() throws Exception {
         assertEquals(1, count(startupLogs, "Created organization 'default'"), startupLogs);
         assertEquals(1, count(startupLogs, KEY), "the key is printed once, by one node");
-        assertEquals(1, count(startupLogs, "Generated a signing key"), startupLogs);
+        assertEquals(2, count(startupLogs, "Generated a signing key (ES256, kid "), startupLogs.lines()
+                .filter(line -> line.contains("signing key")).toList().toString());
+        assertEquals(1, count(startupLogs, ", current) and stored it"), "one current key, by one node");
+        assertEquals(1, count(startupLogs, ", next) and stored it"), "one next key, by one node");
         // joined one cluster, not three: each node logs the members it saw when it joined; the last to join saw all
         Matcher joined = Pattern.compile("Cluster node \\S+ joined; members seen: (\\d+)").matcher(startupLogs);
         List<Integer> seen = new ArrayList<>();
