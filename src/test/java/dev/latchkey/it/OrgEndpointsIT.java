@@ -83,8 +83,9 @@ class OrgEndpointsIT extends BlackBoxTest {
         assertEquals("HS256", header.getString("alg"));
         assertFalse(header.getString("kid").isEmpty());
         JsonObject claims = ForgedTokens.payload(jwt);
-        assertEquals(Set.of("iss", "client_id", "token_id", "jti", "iat", "exp"), claims.keySet(),
+        assertEquals(Set.of("iss", "client_id", "token_id", "jti", "org_id", "iat", "exp"), claims.keySet(),
                 "metadata never goes into the JWT");
+        assertFalse(claims.getString("org_id").isEmpty(), "contract section 10: the org is named");
         assertEquals(client, claims.getString("client_id"));
         assertEquals(minted.getString("token_id"), claims.getString("token_id"));
         assertEquals(minted.getString("token_id"), claims.getString("jti"));
