@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * System.out and System.err, line by line. Payara's debugging line on every stop
@@ -20,10 +21,15 @@ final class ConsoleLines extends OutputStream {
     /** What Payara prints on System.out at every stop, a leftover of its debugging. */
     static final String STOP_CHATTER = "JdbcRuntimeExtension,  getAllSystemRAResourcesAndPools";
 
+    private static final byte[] STOP_CHATTER_BYTES = STOP_CHATTER.getBytes(StandardCharsets.US_ASCII);
+
     private final PrintStream target;
     private final String source;
     private final boolean json;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    /** The line being written, up to its end of line. */
+    private final Bytes line = new Bytes(256);
+    /** The lines to pass on, written to the target at once when the write that ended them returns. */
+    private final Bytes pending = new Bytes(8192);
 
     private ConsoleLines(PrintStream target, String source, boolean json) {
         this.target = target;
@@ -41,11 +47,16 @@ final class ConsoleLines extends OutputStream {
     public synchronized void write(int b) {
         if (b == '\n') {
             emit();
+            drain();
         } else {
             line.write(b);
         }
     }
 
+    /**
+     * Passes on the whole lines among {@code bytes} with one write to the target: a writer that hands over many
+     * lines at once (the access log writes its queue every 100 ms) costs one write and one flush, not one per line.
+     */
     @Override
     public synchronized void write(byte[] bytes, int offset, int length) {
         int start = offset;
@@ -57,28 +68,40 @@ final class ConsoleLines extends OutputStream {
             }
         }
         line.write(bytes, start, offset + length - start);
+        drain();
     }
 
     @Override
     public synchronized void flush() {
+        drain();
         target.flush();
     }
 
     private void emit() {
-        String text = line.toString(StandardCharsets.UTF_8);
-        line.reset();
-        if (text.endsWith("\r")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        if (text.startsWith(STOP_CHATTER)) {
+        int end = line.size() > 0 && line.at(line.size() - 1) == '\r' ? line.size() - 1 : line.size();
+        if (line.startsWith(STOP_CHATTER_BYTES)) {
+            line.reset();
             return;
         }
         if (!json) {
-            target.println(text);
-        } else if (!text.isBlank()) {
-            target.println(isJsonObject(text) ? text : wrap(text, source, System.currentTimeMillis()));
+            pending.write(line.bytes(), 0, end);
+            pending.write('\n');
+        } else {
+            String text = new String(line.bytes(), 0, end, StandardCharsets.UTF_8);
+            if (!text.isBlank()) {
+                pending.writeBytes((isJsonObject(text) ? text : wrap(text, source, System.currentTimeMillis()))
+                        .getBytes(StandardCharsets.UTF_8));
+                pending.write('\n');
+            }
         }
-        target.flush();
+        line.reset();
+    }
+
+    private void drain() {
+        if (pending.size() > 0) {
+            target.write(pending.bytes(), 0, pending.size());
+            pending.reset();
+        }
     }
 
     /** One record of the JSON formatter: an object on one line. */
@@ -112,5 +135,25 @@ final class ConsoleLines extends OutputStream {
             }
         }
         return out.toString();
+    }
+
+    /** A byte buffer whose bytes can be read in place. */
+    private static final class Bytes extends ByteArrayOutputStream {
+
+        Bytes(int size) {
+            super(size);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
+
+        byte at(int index) {
+            return buf[index];
+        }
+
+        boolean startsWith(byte[] prefix) {
+            return count >= prefix.length && Arrays.equals(buf, 0, prefix.length, prefix, 0, prefix.length);
+        }
     }
 }

@@ -6,17 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.regex.Pattern;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,16 +114,44 @@ class LogsTest {
         assertEquals("2026-01-02T03:04:05.000Z", JsonLogFormatter.timestamp(1767323045000L));
     }
 
+    /**
+     * The access log hands over up to 100 ms of lines in one print; they must reach the console in one write (and
+     * one flush), not one per line. One per line cost the session path about 5 points of throughput against the
+     * stack floor in {@code bench/load.sh} (7 December 2026).
+     */
+    @Test
+    void linesHandedOverTogetherLeaveInOneWrite() throws Exception {
+        List<Integer> writes = new ArrayList<>();
+        OutputStream counting = new OutputStream() {
+            @Override
+            public void write(int b) {
+                writes.add(1);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                writes.add(length);
+            }
+        };
+        console(counting, false, "first line\nsecond line\n" + ConsoleLines.STOP_CHATTER + " = [x]\nthird line\n");
+        assertEquals(List.of("first line\nsecond line\nthird line\n".length()), writes);
+    }
+
     private static List<String> console(boolean json, String printed) throws Exception {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        console(sink, json, printed);
+        return sink.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    /** Prints {@code printed} in one call through a ConsoleLines passing lines on to {@code target}. */
+    private static void console(OutputStream target, boolean json, String printed) throws Exception {
         Constructor<ConsoleLines> constructor =
                 ConsoleLines.class.getDeclaredConstructor(PrintStream.class, String.class, boolean.class);
         constructor.setAccessible(true);
         try (PrintStream stream = new PrintStream(
-                constructor.newInstance(new PrintStream(sink, true, StandardCharsets.UTF_8), "System.out", json), true,
-                StandardCharsets.UTF_8)) {
+                constructor.newInstance(new PrintStream(target, true, StandardCharsets.UTF_8), "System.out", json),
+                true, StandardCharsets.UTF_8)) {
             stream.print(printed);
         }
-        return sink.toString(StandardCharsets.UTF_8).lines().toList();
     }
 }
