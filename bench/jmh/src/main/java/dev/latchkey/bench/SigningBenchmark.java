@@ -2,14 +2,7 @@ package dev.latchkey.bench;
 
 import dev.latchkey.tokens.control.ClientPrincipal;
 import dev.latchkey.tokens.control.JwtCodec;
-import dev.latchkey.tokens.control.KeyRing;
 import dev.latchkey.tokens.control.SigningAlgorithm;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
-import java.security.spec.ECGenParameterSpec;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -71,23 +64,8 @@ public class SigningBenchmark {
     }
 
     @Setup(Level.Trial)
-    public void setUp() throws GeneralSecurityException {
-        SigningAlgorithm algorithm = SigningAlgorithm.named(alg);
-        KeyRing.RingKey key;
-        if (algorithm == SigningAlgorithm.HS256) {
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            key = KeyRing.RingKey.hmac(KeyRing.hmac(secret));
-        } else {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm == SigningAlgorithm.ES256 ? "EC" : "Ed25519");
-            if (algorithm == SigningAlgorithm.ES256) {
-                generator.initialize(new ECGenParameterSpec("secp256r1"));
-            }
-            KeyPair pair = generator.generateKeyPair();
-            key = new KeyRing.RingKey(algorithm, pair.getPublic(), pair.getPrivate());
-        }
-        KeyRing ring = new KeyRing("k1", null, Map.of("k1", key));
-        codec = new JwtCodec(() -> ring);
+    public void setUp() {
+        codec = BenchKeys.codec(BenchKeys.generate(SigningAlgorithm.named(alg)));
         now = System.currentTimeMillis();
         token = codec.sign("org-1", "client-1", UUID.randomUUID().toString(), now, now + 3_600_000);
         client = new ClientPrincipal("org-1", "client-1", "token-1", now, now + 3_600_000);

@@ -6,11 +6,11 @@ import dev.latchkey.tokens.control.TokenValidator;
 import dev.latchkey.tokens.control.Verdict;
 import dev.latchkey.tokens.control.JwtCodec;
 import dev.latchkey.tokens.control.KeyRing;
+import dev.latchkey.tokens.control.SigningAlgorithm;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
@@ -62,7 +62,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ValidatorBenchmark {
 
     private Key key;
-    private byte[] secret;
     private String token;
     private String credential;
     private JwtCodec codec;
@@ -75,11 +74,9 @@ public class ValidatorBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        key = KeyRing.hmac(secret);
-        KeyRing ring = new KeyRing("k1", Map.of("k1", key));
-        codec = new JwtCodec(() -> ring);
+        KeyRing.RingKey hs256 = BenchKeys.generate(SigningAlgorithm.HS256);
+        key = hs256.verifying();
+        codec = BenchKeys.codec(hs256);
         long now = System.currentTimeMillis();
         String tokenId = UUID.randomUUID().toString();
         TokenRecord row = new TokenRecord(tokenId, "org-1", "client-1", now, now + 3_600_000, false);
