@@ -1,6 +1,5 @@
 package dev.latchkey.it;
 
-import static dev.latchkey.it.Api.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,20 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.latchkey.access.control.LiveConnection;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -50,10 +43,6 @@ class NoPongCloseIT {
     static final int ROUNDS = 10;
     static final int SOCKETS = 30;
     static final long LATE_MILLIS = 2_000;
-    /** What the container logs when it has used a request's objects twice, or the silent end failed. */
-    private static final List<String> CONTAINER_ERRORS = List.of("GRIZZLY0013", "NullPointerException",
-            "WELD-000714", "WELD-000225", "Exception or error occurred in the container",
-            "without a close frame failed");
 
     @TempDir
     Path workDir;
@@ -69,28 +58,7 @@ class NoPongCloseIT {
         String log = MicroJar.run(workDir, "no-pong-close", MicroJar.freePort(), environment -> {
             // the failsafe environment: database, org key, admin key, signing secret
         }, (api, base) -> {
-            String steady = api.mintToken("no-pong-background", 3600);
-            String expected = "{\"client_id\":\"no-pong-background\"";
-            AtomicBoolean stop = new AtomicBoolean();
-            ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
-            Runnable load = () -> {
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                HttpRequest request = HttpRequest.newBuilder(api.uri("api/v1/client_api"))
-                        .header("Authorization", bearer(steady)).timeout(Duration.ofSeconds(10)).build();
-                while (!stop.get()) {
-                    try {
-                        HttpResponse<String> answer = client.send(request, HttpResponse.BodyHandlers.ofString());
-                        if (answer.statusCode() != 200 || !answer.body().startsWith(expected)) {
-                            wrong.add(answer.statusCode() + " " + answer.body());
-                        }
-                        answeredLoad.incrementAndGet();
-                    } catch (Exception e) {
-                        wrong.add(e.toString());
-                    }
-                }
-            };
-            List<Thread> threads = List.of(new Thread(load, "no-pong-load-1"), new Thread(load, "no-pong-load-2"));
-            threads.forEach(Thread::start);
+            SessionLoad load = SessionLoad.start(api, "no-pong-background", "no-pong");
             ExecutorService clients = Executors.newFixedThreadPool(SOCKETS);
             try {
                 for (int round = 0; round < ROUNDS; round++) {
@@ -108,15 +76,12 @@ class NoPongCloseIT {
             } finally {
                 clients.shutdownNow();
                 clients.awaitTermination(30, TimeUnit.SECONDS);
-                stop.set(true);
-                for (Thread thread : threads) {
-                    thread.join(Duration.ofSeconds(30).toMillis());
-                }
+                load.close();
             }
-            assertTrue(wrong.isEmpty(), () -> "answers to GET /api/v1/client_api that were not its own: " + wrong);
-            assertTrue(answeredLoad.get() > ROUNDS, () -> "the load threads got only " + answeredLoad + " answers");
+            load.assertExact(ROUNDS);
+            answeredLoad.set(load.answered());
         });
-        List<String> errors = log.lines().filter(line -> CONTAINER_ERRORS.stream().anyMatch(line::contains)).toList();
+        List<String> errors = SessionLoad.containerErrors(log, "without a close frame failed");
         long slowest = Collections.max(endMillis);
         System.out.println("[no-pong] " + silentEndMillis.size() + " silent clients ended without a close frame "
                 + Collections.min(silentEndMillis) + " to " + Collections.max(silentEndMillis) + " ms after the revocation's answer; "

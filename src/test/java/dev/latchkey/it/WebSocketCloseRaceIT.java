@@ -1,20 +1,12 @@
 package dev.latchkey.it;
 
-import static dev.latchkey.it.Api.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,9 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class WebSocketCloseRaceIT {
 
     static final int ROUNDS = 300;
-    /** What the container logs when it has used a request's objects twice. */
-    private static final List<String> CONTAINER_ERRORS = List.of("GRIZZLY0013", "NullPointerException",
-            "WELD-000714", "WELD-000225", "Exception or error occurred in the container");
 
     @TempDir
     Path workDir;
@@ -48,29 +37,7 @@ class WebSocketCloseRaceIT {
         String log = MicroJar.run(workDir, "close-race", MicroJar.freePort(), environment -> {
             // the failsafe environment: database, org key, admin key, signing secret
         }, (api, base) -> {
-            String steady = api.mintToken("close-race-background", 3600);
-            String expected = "{\"client_id\":\"close-race-background\"";
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicInteger answered = new AtomicInteger();
-            ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
-            Runnable load = () -> {
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                HttpRequest request = HttpRequest.newBuilder(api.uri("api/v1/client_api"))
-                        .header("Authorization", bearer(steady)).timeout(Duration.ofSeconds(10)).build();
-                while (!stop.get()) {
-                    try {
-                        HttpResponse<String> answer = client.send(request, HttpResponse.BodyHandlers.ofString());
-                        if (answer.statusCode() != 200 || !answer.body().startsWith(expected)) {
-                            wrong.add(answer.statusCode() + " " + answer.body());
-                        }
-                        answered.incrementAndGet();
-                    } catch (Exception e) {
-                        wrong.add(e.toString());
-                    }
-                }
-            };
-            List<Thread> threads = List.of(new Thread(load, "close-race-load-1"), new Thread(load, "close-race-load-2"));
-            threads.forEach(Thread::start);
+            SessionLoad load = SessionLoad.start(api, "close-race-background", "close-race");
             try {
                 for (int round = 0; round < ROUNDS; round++) {
                     String token = api.mintToken(Api.uniqueClient(), 600);
@@ -85,15 +52,11 @@ class WebSocketCloseRaceIT {
                     LiveSocket.refused(uri, Map.of()).assertError(401, "Token has been revoked");
                 }
             } finally {
-                stop.set(true);
-                for (Thread thread : threads) {
-                    thread.join(Duration.ofSeconds(30).toMillis());
-                }
+                load.close();
             }
-            assertTrue(wrong.isEmpty(), () -> "answers to GET /api/v1/client_api that were not its own: " + wrong);
-            assertTrue(answered.get() > ROUNDS, () -> "the load threads got only " + answered + " answers");
+            load.assertExact(ROUNDS);
         });
-        List<String> errors = log.lines().filter(line -> CONTAINER_ERRORS.stream().anyMatch(line::contains)).toList();
+        List<String> errors = SessionLoad.containerErrors(log);
         assertTrue(errors.isEmpty(), () -> "container errors in the server log: " + errors);
     }
 }
