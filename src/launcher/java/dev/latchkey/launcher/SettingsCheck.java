@@ -25,6 +25,14 @@ final class SettingsCheck {
     static final String SIGNING_ALG = "LATCHKEY_SIGNING_ALG";
     static final String ALLOWED_ORIGINS = "LATCHKEY_ALLOWED_ORIGINS";
     static final String BIND_ADDRESS = "LATCHKEY_BIND_ADDRESS";
+    static final String LIMIT_TOKENS = "LATCHKEY_LIMIT_MAX_ACTIVE_TOKENS";
+    static final String LIMIT_TOKENS_ON_LIMIT = "LATCHKEY_LIMIT_MAX_ACTIVE_TOKENS_ON_LIMIT";
+    static final String LIMIT_SOCKETS = "LATCHKEY_LIMIT_MAX_SOCKETS";
+    static final String LIMIT_SOCKETS_ON_LIMIT = "LATCHKEY_LIMIT_MAX_SOCKETS_ON_LIMIT";
+    static final String LIMIT_RATE = "LATCHKEY_LIMIT_RATE_PER_SECOND";
+    static final String LIMIT_BURST = "LATCHKEY_LIMIT_RATE_BURST";
+    /** The largest value of any limit, as the admin API takes it (docs/limits.md). */
+    static final long MAX_LIMIT = 1_000_000L;
 
     /** Ten years: the longest token, or warning, that still leaves expiry times far from any overflow. */
     static final long TEN_YEARS_SECS = 315_360_000L;
@@ -49,6 +57,37 @@ final class SettingsCheck {
         databaseUrl(settings.apply(ClusterSettings.DB_URL));
         origins(settings.apply(ALLOWED_ORIGINS));
         bindAddress(settings.apply(BIND_ADDRESS), isLocalAddress);
+        limits(settings);
+    }
+
+    /**
+     * The {@code default} organization's limits from LATCHKEY_LIMIT_ variables (docs/limits.md): each number from 1
+     * to {@value #MAX_LIMIT}, each action one of its two names, and no burst without a rate. The application reads
+     * them only when it first needs them, so without this a malformed one would surface at the first mint.
+     */
+    private static void limits(UnaryOperator<String> settings) throws ClusterSettings.Refusal {
+        range(settings, LIMIT_TOKENS, 1, MAX_LIMIT);
+        range(settings, LIMIT_SOCKETS, 1, MAX_LIMIT);
+        range(settings, LIMIT_RATE, 1, MAX_LIMIT);
+        range(settings, LIMIT_BURST, 1, MAX_LIMIT);
+        oneOf(settings, LIMIT_TOKENS_ON_LIMIT, "refuse", "revoke_oldest");
+        oneOf(settings, LIMIT_SOCKETS_ON_LIMIT, "refuse", "close_oldest");
+        if (isSet(settings.apply(LIMIT_BURST)) && !isSet(settings.apply(LIMIT_RATE))) {
+            throw new ClusterSettings.Refusal(LIMIT_BURST + " is set without " + LIMIT_RATE);
+        }
+    }
+
+    private static boolean isSet(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    private static void oneOf(UnaryOperator<String> settings, String name, String first, String second)
+            throws ClusterSettings.Refusal {
+        String value = settings.apply(name);
+        if (isSet(value) && !value.strip().equals(first) && !value.strip().equals(second)) {
+            throw new ClusterSettings.Refusal(name + ": " + ClusterSettings.quoted(value) + " is not " + first
+                    + " or " + second);
+        }
     }
 
     /**
