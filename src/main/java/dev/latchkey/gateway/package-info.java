@@ -30,6 +30,21 @@
  *       price: nothing the gateway runs as a step of a call may block, so blocking reads go to the body readers'
  *       pool. Jetty's and Apache's asynchronous clients were not measured against it: with this executor most of
  *       the relay's remaining CPU is the container's own request handling, which no client changes.</li>
+ *   <li>G5: an upstream answer with a {@code Content-Length} of at most 16 KiB (and no transfer coding) is read
+ *       whole before the request thread, which waits for the answer anyway, writes it itself
+ *       ({@code control.AnswerBody}); only longer bodies and bodies without a length stream through the
+ *       asynchronous mode. Why: for the small JSON answers most APIs give, starting the asynchronous mode, the
+ *       non-blocking output and completing it cost more than the answer (figures in {@code docs/performance.md}).
+ *       The price: such an answer is bounded by the upstream timeout to its last byte, not to its headers.</li>
+ *   <li>G6: forward auth is a plain servlet too ({@code boundary.ForwardAuthServlet}), for G3's reason: a
+ *       decision through JAX-RS cost about two thirds more CPU than the session path, which does the same token
+ *       check. It sets {@code no-store} and writes its errors as JSON itself.</li>
+ *   <li>G7: a client that stops sending its body gets its 504 at once, and its connection is closed after it:
+ *       the answer says {@code Connection: close}, the read of the body blocked on the client is interrupted
+ *       before the request ends ({@code control.RequestBody#stop}), and the HTTP listener's
+ *       {@code max-swallowing-input-bytes=0} ({@code server-config/pre-boot-commands.asadmin}) makes Payara close
+ *       the connection instead of waiting for the rest of a body nobody reads (it waited up to the connection's
+ *       idle timeout, 30 s).</li>
  * </ul>
  */
 package dev.latchkey.gateway;

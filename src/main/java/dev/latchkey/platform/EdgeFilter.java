@@ -43,7 +43,6 @@ public class EdgeFilter extends HttpFilter {
     /** The servlet that relays proxied requests, by its name in {@code web.xml} (the gateway's upstream relay). */
     static final String PROXY = "upstream-relay";
     private static final String API = "/api/v1";
-    private static final String CLIENT_ROOT = "client_api/";
 
     @Inject
     Lifecycle lifecycle;
@@ -121,29 +120,13 @@ public class EdgeFilter extends HttpFilter {
      */
     static boolean isProxied(HttpServletRequest request) {
         String mapped = request.getPathInfo();
-        if (mapped != null && API.equals(request.getServletPath()) && isBelowClientRoot(mapped, 0)) {
+        if (mapped != null && API.equals(request.getServletPath()) && ClientApiPaths.isBelowClientApi(mapped, 0)) {
             return true;
         }
         String sent = request.getRequestURI();
         int api = request.getContextPath().length();
         return sent.startsWith(API, api) && sent.startsWith("/", api + API.length())
-                && isBelowClientRoot(sent, api + API.length());
-    }
-
-    /** Whether {@code path}, from {@code start} and past its slashes, is {@code client_api/} and something more. */
-    private static boolean isBelowClientRoot(String path, int start) {
-        while (start < path.length() && path.charAt(start) == '/') {
-            start++;
-        }
-        if (!path.startsWith(CLIENT_ROOT, start)) {
-            return false;
-        }
-        for (int i = start + CLIENT_ROOT.length(); i < path.length(); i++) {
-            if (path.charAt(i) != '/') {
-                return true;
-            }
-        }
-        return false;
+                && ClientApiPaths.isBelowClientApi(sent, api + API.length());
     }
 
     private void closeAfter(HttpServletRequest request, HttpServletResponse response) {

@@ -15,6 +15,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * CORS for every path under {@code /api/v1/client_api}, existing or not.
@@ -47,6 +49,10 @@ public class ClientCorsFilter implements ContainerRequestFilter, ContainerRespon
     /** Headers a page may read: the 401 challenge, and a 429's wait and rate fields (docs/limits.md). */
     public static final String EXPOSE_HEADERS = "WWW-Authenticate, Retry-After, RateLimit, RateLimit-Policy";
     public static final String MAX_AGE_SECS = "600";
+    /** A comma-separated list of header names (RFC 9110 tokens). */
+    private static final Pattern HEADER_LIST = Pattern.compile(
+            "[!#$%&'*+.^_`|~0-9A-Za-z-]+(\\s*,\\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*");
+    private static final int MAX_HEADER_LIST = 1024;
 
     @Inject
     Settings settings;
@@ -60,24 +66,53 @@ public class ClientCorsFilter implements ContainerRequestFilter, ContainerRespon
 
     /**
      * The answer to a client-API preflight: 204 with these methods and request headers for an allowed origin,
-     * 403 "Origin not allowed" without CORS headers for any other.
+     * 403 "Origin not allowed" without CORS headers for any other ({@link #preflight(Settings, String, String, String)}).
      */
     public static Response preflight(ContainerRequestContext request, Settings settings, String methods,
                                      String requestHeaders) {
-        String origin = request.getHeaderString(ORIGIN);
+        Preflight answer = preflight(settings, request.getHeaderString(ORIGIN), methods, requestHeaders);
+        Response.ResponseBuilder builder = answer.refusal() == null ? Response.noContent()
+                : Response.fromResponse(ErrorBodies.response(answer.status(), answer.refusal()));
+        answer.headers().forEach(header -> builder.header(header[0], header[1]));
+        return builder.build();
+    }
+
+    /**
+     * What a CORS preflight of the client API is answered, whatever serves it (this filter for {@code /client_api},
+     * the upstream proxy for the paths below it): {@code Vary: Origin} always; for an allowed origin 204 with
+     * {@code Access-Control-Allow-Origin} (the origin), {@code -Allow-Methods}, {@code -Allow-Headers},
+     * {@code -Max-Age} ({@value #MAX_AGE_SECS} s) and {@code no-store}; for any other, 403 "Origin not allowed"
+     * without CORS headers (the Fetch standard's CORS protocol: the browser then keeps the request from being sent).
+     *
+     * @param methods        the methods the path answers
+     * @param requestHeaders the request headers a page may send ({@link #askedHeaders})
+     */
+    public static Preflight preflight(Settings settings, String origin, String methods, String requestHeaders) {
         if (!settings.allowedOrigins().permits(origin)) {
-            Response refused = ErrorBodies.response(Response.Status.FORBIDDEN.getStatusCode(),
+            return new Preflight(403, List.<String[]>of(new String[] {HttpHeaders.VARY, ORIGIN}),
                     ClientWsFilter.ORIGIN_NOT_ALLOWED);
-            refused.getHeaders().add(HttpHeaders.VARY, ORIGIN);
-            return refused;
         }
-        return Response.noContent()
-                .header(HttpHeaders.VARY, ORIGIN)
-                .header(ALLOW_ORIGIN, origin)
-                .header("Access-Control-Allow-Methods", methods)
-                .header("Access-Control-Allow-Headers", requestHeaders)
-                .header("Access-Control-Max-Age", MAX_AGE_SECS)
-                .build();
+        return new Preflight(204, List.of(
+                new String[] {HttpHeaders.VARY, ORIGIN},
+                new String[] {ALLOW_ORIGIN, origin},
+                new String[] {"Access-Control-Allow-Methods", methods},
+                new String[] {"Access-Control-Allow-Headers", requestHeaders},
+                new String[] {"Access-Control-Max-Age", MAX_AGE_SECS},
+                new String[] {HttpHeaders.CACHE_CONTROL, "no-store"}), null);
+    }
+
+    /**
+     * The preflight's {@code Access-Control-Request-Headers} when it is a comma-separated list of header names
+     * (RFC 9110 tokens) of at most 1 KiB, else {@code fallback}: for a path whose headers all travel on (the
+     * upstream proxy's), whatever the page asks for is allowed; the credential is a bearer token, never a cookie.
+     */
+    public static String askedHeaders(String asked, String fallback) {
+        return asked != null && asked.length() <= MAX_HEADER_LIST && HEADER_LIST.matcher(asked.trim()).matches()
+                ? asked.trim() : fallback;
+    }
+
+    /** A preflight's answer: its status, its headers (name, value) in order, and the refusal's detail (null for 204). */
+    public record Preflight(int status, List<String[]> headers, String refusal) {
     }
 
     /**

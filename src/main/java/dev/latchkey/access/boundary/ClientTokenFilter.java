@@ -9,6 +9,7 @@ import dev.latchkey.tokens.control.TokenMeters;
 import dev.latchkey.tokens.control.TokenValidator;
 import dev.latchkey.tokens.control.Verdict;
 import dev.latchkey.platform.BearerCredentials;
+import dev.latchkey.platform.ClientApiPaths;
 import dev.latchkey.platform.ErrorBodies;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
@@ -33,7 +34,7 @@ import jakarta.ws.rs.ext.Provider;
 @Priority(Priorities.AUTHENTICATION)
 public class ClientTokenFilter implements ContainerRequestFilter {
 
-    public static final String CLIENT_ROOT = "client_api";
+    public static final String CLIENT_ROOT = ClientApiPaths.SEGMENT;
     /** The client this thread's current request was accepted for (decision D1 in the {@code access} package). */
     private static final ThreadLocal<ClientPrincipal> ACCEPTED = new ThreadLocal<>();
 
@@ -116,23 +117,13 @@ public class ClientTokenFilter implements ContainerRequestFilter {
         UriInfo uri = request.getUriInfo();
         String path = uri.getPath(false);
         if (path.indexOf('%') < 0 && path.indexOf(';') < 0) {
-            return isClientPath(path);
+            return ClientApiPaths.isClientApi(path, 0);
         }
         for (PathSegment segment : uri.getPathSegments()) {
             if (!segment.getPath().isEmpty()) {
-                return CLIENT_ROOT.equals(segment.getPath());
+                return ClientApiPaths.SEGMENT.equals(segment.getPath());
             }
         }
         return false;
-    }
-
-    /** Whether a path relative to {@code /api/v1/}, without escapes or matrix parameters, is the client API's. */
-    static boolean isClientPath(String path) {
-        int start = 0;
-        while (start < path.length() && path.charAt(start) == '/') {
-            start++;
-        }
-        int end = start + CLIENT_ROOT.length();
-        return path.startsWith(CLIENT_ROOT, start) && (end == path.length() || path.charAt(end) == '/');
     }
 }

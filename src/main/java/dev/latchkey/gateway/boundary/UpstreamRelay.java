@@ -3,7 +3,7 @@ package dev.latchkey.gateway.boundary;
 import dev.latchkey.limits.control.LimitHits;
 import dev.latchkey.limits.control.RateLimits;
 import dev.latchkey.access.boundary.ClientCorsFilter;
-import dev.latchkey.access.boundary.ClientWsFilter;
+import dev.latchkey.gateway.control.AnswerBody;
 import dev.latchkey.gateway.control.HopHeaders;
 import dev.latchkey.gateway.control.OpenStreams;
 import dev.latchkey.gateway.control.RelayedAnswer;
@@ -18,6 +18,7 @@ import dev.latchkey.gateway.control.UpstreamTarget;
 import dev.latchkey.gateway.control.Upstreams;
 import dev.latchkey.platform.ApiError;
 import dev.latchkey.platform.BearerCredentials;
+import dev.latchkey.platform.ClientApiPaths;
 import dev.latchkey.platform.ErrorBodies;
 import dev.latchkey.platform.Settings;
 import dev.latchkey.tokens.control.ClientAccess;
@@ -36,7 +37,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -46,10 +46,8 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 /**
  * The upstream proxy: {@code ANY /api/v1/client_api/{path}?{query}} with a valid client token goes to
@@ -73,14 +71,12 @@ public class UpstreamRelay extends HttpServlet {
     private static final Set<String> FORWARDED_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
             "OPTIONS");
     private static final String DEFAULT_HEADERS = "Authorization, Content-Type";
-    /** A comma-separated list of header names (RFC 9110 tokens), of a sane length. */
-    private static final Pattern HEADER_LIST = Pattern.compile(
-            "[!#$%&'*+.^_`|~0-9A-Za-z-]+(\\s*,\\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*");
-    private static final int MAX_HEADER_LIST = 1024;
     private static final String API_PREFIX = "/api/v1/";
-    private static final String CLIENT_PREFIX = "client_api/";
+    /** The request attribute holding the {@link RequestBody} being read. */
+    private static final String READING = UpstreamRelay.class.getName() + ".body";
+    /** How long the request thread waits for an interrupted read of the client's body to end. */
+    private static final long STOP_READING_MILLIS = 1000;
     private static final Logger LOG = Logger.getLogger(UpstreamRelay.class.getName());
-    private static final Set<Integer> NO_BODY = Set.of(204, 304);
 
     @Inject
     Upstreams upstreams;
@@ -165,34 +161,33 @@ public class UpstreamRelay extends HttpServlet {
             }
             ErrorBodies.write(response, e.status(), e.detail());
             if (bodyLeft) {
-                // out now: a client that stopped sending (a 504 for its stalled upload) waits for this answer, and
-                // the container would otherwise hold it while it tries to read the body's rest
+                // out now: a client that stopped sending (a 504 for its stalled upload) waits for this answer; the
+                // container then closes the connection rather than read the body's rest (decision G7)
                 response.flushBuffer();
+                stopReading(request);
             }
+        } catch (IOException | RuntimeException e) {
+            stopReading(request);
+            throw e;
         }
     }
 
     /**
-     * The answer to a preflight of a proxied path: 204 with the methods the proxy forwards and whatever request
-     * headers the page asks for (they go to the upstream; the credential is a bearer token, never a cookie), or 403
-     * "Origin not allowed" without CORS headers.
+     * The answer to a preflight of a proxied path ({@link ClientCorsFilter#preflight(Settings, String, String, String)},
+     * the same as the session's): the methods the proxy forwards and whatever request headers the page asks for
+     * (they go to the upstream; the credential is a bearer token, never a cookie).
      */
     private void preflight(HttpServletRequest request, HttpServletResponse response, String origin)
             throws IOException {
-        response.addHeader("Vary", ClientCorsFilter.ORIGIN);
-        if (!settings.allowedOrigins().permits(origin)) {
-            ErrorBodies.write(response, 403, ClientWsFilter.ORIGIN_NOT_ALLOWED);
+        ClientCorsFilter.Preflight answer = ClientCorsFilter.preflight(settings, origin, METHODS,
+                ClientCorsFilter.askedHeaders(request.getHeader("Access-Control-Request-Headers"), DEFAULT_HEADERS));
+        if (answer.refusal() != null) {
+            answer.headers().forEach(header -> response.addHeader(header[0], header[1]));
+            ErrorBodies.write(response, answer.status(), answer.refusal());
             return;
         }
-        String asked = request.getHeader("Access-Control-Request-Headers");
-        String allowed = asked != null && asked.length() <= MAX_HEADER_LIST
-                && HEADER_LIST.matcher(asked.trim()).matches() ? asked.trim() : DEFAULT_HEADERS;
-        response.setStatus(204);
-        response.setHeader(ClientCorsFilter.ALLOW_ORIGIN, origin);
-        response.setHeader("Access-Control-Allow-Methods", METHODS);
-        response.setHeader("Access-Control-Allow-Headers", allowed);
-        response.setHeader("Access-Control-Max-Age", ClientCorsFilter.MAX_AGE_SECS);
-        response.setHeader("Cache-Control", "no-store");
+        response.setStatus(answer.status());
+        answer.headers().forEach(header -> response.addHeader(header[0], header[1]));
     }
 
     /**
@@ -204,7 +199,11 @@ public class UpstreamRelay extends HttpServlet {
         UpstreamTarget upstream = upstreams.of(client.orgId())
                 .orElseThrow(() -> ApiError.notFound(ErrorBodies.forStatus(404)));
         URI target = target(upstream, request);
-        RequestBody body = hasBody(request) ? new RequestBody(request.getInputStream(), calls.bodyReaders()) : null;
+        RequestBody body = null;
+        if (hasBody(request)) {
+            body = new RequestBody(request.getInputStream(), calls.bodyReaders());
+            request.setAttribute(READING, body); // for stopReading, whichever way the request ends
+        }
         HttpRequest call = upstreamRequest(method, target, upstream, client, request, body);
         OpenStreams.Stream stream = streams.open(client);
         try {
@@ -213,8 +212,8 @@ public class UpstreamRelay extends HttpServlet {
             if (!again.isAccepted()) {
                 throw new ApiError(again.failure().status(), again.failure().detail());
             }
-            HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer = send(call, body, stream);
-            relay(method, answer, stream, request, response);
+            HttpResponse<AnswerBody> answer = send(call, "HEAD".equals(method), body, stream);
+            relay(answer, stream, body, request, response);
         } catch (IOException | RuntimeException e) {
             streams.close(stream);
             throw e;
@@ -231,15 +230,12 @@ public class UpstreamRelay extends HttpServlet {
         if (!uri.startsWith(API_PREFIX, start)) {
             throw ApiError.badRequest(INVALID_PATH); // such as /api/./v1/client_api/x
         }
-        start += API_PREFIX.length();
-        while (start < uri.length() && uri.charAt(start) == '/') {
-            start++;
-        }
-        if (!uri.startsWith(CLIENT_PREFIX, start)) {
+        int rest = ClientApiPaths.restStart(uri, start + API_PREFIX.length());
+        if (rest < 0) {
             throw ApiError.badRequest(INVALID_PATH);
         }
         try {
-            return UpstreamPaths.resolve(upstream.url(), uri.substring(start + CLIENT_PREFIX.length()),
+            return UpstreamPaths.resolve(upstream.url(), uri.substring(rest),
                     request.getQueryString());
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(INVALID_PATH);
@@ -287,22 +283,36 @@ public class UpstreamRelay extends HttpServlet {
         return builder.method(method, publisher).build();
     }
 
+    /**
+     * Ends the reading of the client's body, if it is being read ({@link RequestBody#stop}): called on the request
+     * thread after the answer is written, before the request ends, so that no read of the request's stream outlives
+     * the request.
+     */
+    private static void stopReading(HttpServletRequest request) {
+        if (request.getAttribute(READING) instanceof RequestBody body) {
+            body.stop(STOP_READING_MILLIS);
+        }
+    }
+
     /** A body to forward: a length above zero, or chunked. */
     private static boolean hasBody(HttpServletRequest request) {
         long length = request.getContentLengthLong();
         return length > 0 || (length < 0 && request.getHeader("Transfer-Encoding") != null);
     }
 
-    private HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(HttpRequest request, RequestBody body,
-                                                                 OpenStreams.Stream stream) {
+    /**
+     * Calls the upstream and waits for its answer: its status and headers, and its whole body when that is small
+     * ({@link AnswerBody}). The wait is bounded by an {@code UpstreamDeadline}; a revocation cancels it.
+     */
+    private HttpResponse<AnswerBody> send(HttpRequest request, boolean head, RequestBody body,
+                                          OpenStreams.Stream stream) {
         long sentAt = System.nanoTime();
-        CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> pending =
-                calls.http().sendAsync(request, HttpResponse.BodyHandlers.ofPublisher());
+        CompletableFuture<HttpResponse<AnswerBody>> pending = calls.http().sendAsync(request, AnswerBody.handler(head));
         stream.attach(pending);
         UpstreamDeadline deadline = calls.deadline(pending, body == null ? () -> sentAt : body::lastProgressNanos);
         try {
             // the deadline ends the wait when the upstream stays silent; an upload that keeps moving may take long
-            HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer = pending.get();
+            HttpResponse<AnswerBody> answer = pending.get();
             upstreamMeters.answered(UpstreamMeters.Route.PROXY, answer.statusCode(), sentAt);
             return answer;
         } catch (CancellationException | ExecutionException e) {
@@ -329,12 +339,12 @@ public class UpstreamRelay extends HttpServlet {
     }
 
     /**
-     * Sets the upstream's status and headers on the client's answer, then relays its body without blocking. An
-     * answer without a {@code Cache-Control} gets {@code no-store}, as every answer of Latchkey's own does.
+     * Sets the upstream's status and headers on the client's answer, then its body: a body held whole is written
+     * here and the request ends as usual; a streamed one is relayed without blocking, in the request's asynchronous
+     * mode. An answer without a {@code Cache-Control} gets {@code no-store}, as every answer of Latchkey's own does.
      */
-    private void relay(String method, HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer,
-                       OpenStreams.Stream stream, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
+    private void relay(HttpResponse<AnswerBody> answer, OpenStreams.Stream stream, RequestBody requestBody,
+                       HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setStatus(answer.statusCode());
         Set<String> named = HopHeaders.namedByConnection(answer.headers().allValues("Connection"));
         for (Map.Entry<String, List<String>> header : answer.headers().map().entrySet()) {
@@ -350,36 +360,35 @@ public class UpstreamRelay extends HttpServlet {
         if (response.containsHeader(ClientCorsFilter.ALLOW_ORIGIN)) {
             response.setHeader(ClientCorsFilter.EXPOSE, "*");
         }
-        if ("HEAD".equals(method) || NO_BODY.contains(answer.statusCode())) {
-            answer.body().subscribe(new Discarded());
-            streams.close(stream);
+        AnswerBody body = answer.body();
+        if (body.isWhole()) {
+            streams.close(stream); // the upstream's part is over: nothing is left for a revocation to cut
+            if (body.whole().length > 0) {
+                response.setContentLength(body.whole().length);
+                try {
+                    response.getOutputStream().write(body.whole());
+                    if (requestBody != null) {
+                        response.flushBuffer(); // before the read of what the client may still send is ended
+                    }
+                } catch (IOException e) {
+                    LOG.fine(() -> "The client went away from a proxied answer: " + e.getClass().getName());
+                }
+            }
+            if (requestBody != null) {
+                requestBody.stop(STOP_READING_MILLIS); // the upstream answered: what the client still sends is unread
+            }
             return;
         }
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // a stream lasts as long as the upstream sends; a revocation or the client ends it
-        RelayedAnswer body = new RelayedAnswer(async, () -> streams.close(stream));
+        RelayedAnswer relayed = new RelayedAnswer(async, () -> {
+            streams.close(stream);
+            if (requestBody != null) {
+                requestBody.stop(0); // interrupted, not waited for: this may be the HTTP client's own thread
+            }
+        });
         // a revocation from now on closes the answer; one before it is seen here and closes it at once
-        stream.attach(body);
-        answer.body().subscribe(body);
-    }
-
-    /** Reads to its end a body the client gets none of (there is none after HEAD, 204 and 304). */
-    private static final class Discarded implements Flow.Subscriber<List<ByteBuffer>> {
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> item) {
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-        }
-
-        @Override
-        public void onComplete() {
-        }
+        stream.attach(relayed);
+        body.stream().subscribe(relayed);
     }
 }

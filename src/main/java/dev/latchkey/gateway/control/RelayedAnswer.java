@@ -19,8 +19,8 @@ import java.util.logging.Logger;
  * asked for, so a slow client slows the upstream instead of filling memory. No thread waits on either side.
  *
  * <p>When the client goes away, the write fails and the upstream call is cancelled; {@link #close()} (a
- * revocation) cancels it and ends the answer where it is. Either way the request's {@link AsyncContext} is
- * completed once, and {@code ended} runs once.
+ * revocation) cancels it and ends the answer where it is. Either way {@code ended} runs once, and then the
+ * request's {@link AsyncContext} is completed once.
  */
 public final class RelayedAnswer implements Flow.Subscriber<List<ByteBuffer>>, WriteListener, Closeable {
 
@@ -43,7 +43,7 @@ public final class RelayedAnswer implements Flow.Subscriber<List<ByteBuffer>>, W
      * before the upstream's body is subscribed to.
      *
      * @param async the client's request, in asynchronous mode
-     * @param ended runs once when the answer ends, however it ends
+     * @param ended runs once when the answer ends, however it ends, before the request is completed
      * @throws IOException when the client's answer cannot be written any more
      */
     public RelayedAnswer(AsyncContext async, Runnable ended) throws IOException {
@@ -164,11 +164,13 @@ public final class RelayedAnswer implements Flow.Subscriber<List<ByteBuffer>>, W
             upstream.cancel();
         }
         try {
-            async.complete();
-        } catch (IllegalStateException e) {
-            LOG.fine("A proxied answer was already complete");
+            ended.run(); // first: what it ends must be over before the container may reuse the request
         } finally {
-            ended.run();
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                LOG.fine("A proxied answer was already complete");
+            }
         }
     }
 }

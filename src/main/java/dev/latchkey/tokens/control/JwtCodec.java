@@ -39,6 +39,14 @@ public final class JwtCodec {
     public static final String ASSERTION_TYPE = "latchkey-assertion+jwt";
     /** How long an upstream assertion lives, in seconds. */
     public static final long ASSERTION_SECONDS = 60;
+    /**
+     * For how many seconds of its {@value #ASSERTION_SECONDS} an assertion is handed out again for the same token,
+     * method and path (and signing key), instead of signing a new one: an ES256 or EdDSA signature costs more than
+     * the rest of a proxied request together ({@code docs/performance.md}).
+     */
+    public static final long ASSERTION_REUSE_SECONDS = 10;
+    /** Assertions kept for reuse at most (a few hundred bytes each). */
+    static final int MAX_REUSED_ASSERTIONS = 10_000;
     public static final int MAX_TOKEN_LENGTH = 4096;
 
     /** Verified tokens remembered, so that a client presenting the same token again skips the JWS work. */
@@ -58,6 +66,26 @@ public final class JwtCodec {
             .expireAfterWrite(Duration.ofMinutes(10))
             .executor(Runnable::run)
             .build();
+
+    /**
+     * Assertions signed in the last {@value #ASSERTION_REUSE_SECONDS} seconds, by everything they say but the time:
+     * a second request of the same token to the same method and path gets the same assertion (its {@code iat} at
+     * most that much older, so it has at least 50 of its 60 seconds left). Never across tokens, clients,
+     * organizations, methods, paths or signing keys: all of them are the key or checked against the entry. A revoked
+     * token never reaches signing (the validator refuses it first), so nothing here outlives a revocation. Bounded;
+     * entries go after twice the reuse time whatever the clock passed in says.
+     */
+    private final Cache<AssertionKey, SignedAssertion> assertions = Caffeine.newBuilder()
+            .maximumSize(MAX_REUSED_ASSERTIONS)
+            .expireAfterWrite(Duration.ofSeconds(2 * ASSERTION_REUSE_SECONDS))
+            .executor(Runnable::run)
+            .build();
+
+    private record AssertionKey(String tokenId, String clientId, String orgId, String method, String path) {
+    }
+
+    private record SignedAssertion(String kid, long issuedAtSeconds, String text) {
+    }
 
     /** A codec over a fixed or changing key ring that knows every kid it will ever see. */
     public JwtCodec(Supplier<KeyRing> keys) {
@@ -131,7 +159,9 @@ public final class JwtCodec {
      * The {@code X-Latchkey-Assertion} of one forwarded request: {@code iss}, {@code client_id}, {@code token_id},
      * {@code org_id}, {@code method}, {@code path} (path and query as sent upstream), {@code iat} and {@code exp}
      * ({@value #ASSERTION_SECONDS} s later), under the {@code typ} {@value #ASSERTION_TYPE} so it can never pass
-     * as a client token. Null while the current key is HS256: nobody outside Latchkey could verify it.
+     * as a client token. Null while the current key is HS256: nobody outside Latchkey could verify it. One signed
+     * less than {@value #ASSERTION_REUSE_SECONDS} seconds ago for the same token, method and path with the same key
+     * is returned again (the reuse above).
      */
     public String assertion(ClientPrincipal client, String method, String path, long nowMillis) {
         KeyRing ring = keys.get();
@@ -139,6 +169,18 @@ public final class JwtCodec {
             return null;
         }
         long now = Math.floorDiv(nowMillis, 1000);
+        AssertionKey reuseKey = new AssertionKey(client.tokenId(), client.clientId(), client.orgId(), method, path);
+        SignedAssertion known = assertions.getIfPresent(reuseKey);
+        if (known != null && known.kid().equals(ring.activeKid()) && now >= known.issuedAtSeconds()
+                && now - known.issuedAtSeconds() < ASSERTION_REUSE_SECONDS) {
+            return known.text();
+        }
+        String text = signAssertion(ring, client, method, path, now);
+        assertions.put(reuseKey, new SignedAssertion(ring.activeKid(), now, text));
+        return text;
+    }
+
+    private String signAssertion(KeyRing ring, ClientPrincipal client, String method, String path, long now) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
         claims.setClaim("client_id", client.clientId());

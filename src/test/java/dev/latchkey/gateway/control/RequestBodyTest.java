@@ -126,4 +126,43 @@ class RequestBodyTest {
         new RequestBody(broken, readers).subscribe(recorder);
         assertInstanceOf(IOException.class, recorder.next());
     }
+
+    @Test
+    void stopInterruptsAReadTheClientKeepsWaitingAndNoReadFollows() throws Exception {
+        CountDownLatch reading = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        InputStream stalled = new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (reads.incrementAndGet() == 1) {
+                    return 10;
+                }
+                reading.countDown();
+                try {
+                    Thread.sleep(30_000); // a client that stopped sending
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException("interrupted");
+                }
+                return 10;
+            }
+        };
+        Recorder recorder = new Recorder();
+        RequestBody body = new RequestBody(stalled, readers);
+        body.subscribe(recorder);
+        assertEquals(10, recorder.next());
+        assertTrue(reading.await(5, TimeUnit.SECONDS));
+
+        long start = System.nanoTime();
+        body.stop(5_000);
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 5_000, "the blocked read was ended");
+        recorder.subscription.request(1);
+        Thread.sleep(200);
+        assertEquals(2, reads.get(), "no read after stop");
+        assertEquals(null, recorder.events.poll(), "the subscriber hears nothing more");
+    }
 }

@@ -256,6 +256,35 @@ class JwtCodecTest {
     }
 
     @Test
+    void anAssertionIsReusedForTheSameRequestOnlyAndForAShortPartOfItsLife() {
+        KeyRing first = pairRing(SigningAlgorithm.ES256, SigningAlgorithm.ES256.generate());
+        AtomicReference<KeyRing> ring = new AtomicReference<>(first);
+        JwtCodec codec = new JwtCodec(ring::get);
+        ClientPrincipal client = new ClientPrincipal("org-1", "client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 600_000);
+        ClientPrincipal otherToken = new ClientPrincipal("org-1", "client-1", "tok-2", NOW_MILLIS, NOW_MILLIS + 600_000);
+        String reuseEnds = String.valueOf(JwtCodec.ASSERTION_REUSE_SECONDS);
+
+        String assertion = codec.assertion(client, "GET", "/orders/7", NOW_MILLIS);
+
+        long lastReuse = NOW_MILLIS + JwtCodec.ASSERTION_REUSE_SECONDS * 1000 - 1;
+        assertAll(
+                () -> assertEquals(assertion, codec.assertion(client, "GET", "/orders/7", lastReuse)),
+                () -> assertNotEquals(assertion, codec.assertion(otherToken, "GET", "/orders/7", NOW_MILLIS)),
+                () -> assertNotEquals(assertion, codec.assertion(client, "POST", "/orders/7", NOW_MILLIS)),
+                () -> assertNotEquals(assertion, codec.assertion(client, "GET", "/orders/8", NOW_MILLIS)),
+                () -> assertNotEquals(assertion, codec.assertion(client, "GET", "/orders/7", lastReuse + 1),
+                        "signed anew " + reuseEnds + " s later"),
+                () -> assertNotEquals(assertion, codec.assertion(client, "GET", "/orders/7", NOW_MILLIS - 1000),
+                        "never one from the future"));
+
+        String fresh = codec.assertion(client, "GET", "/orders/9", NOW_MILLIS);
+        java.security.KeyPair next = SigningAlgorithm.ES256.generate();
+        ring.set(new KeyRing("pk2", null, Map.of("pk2",
+                new KeyRing.RingKey(SigningAlgorithm.ES256, next.getPublic(), next.getPrivate()))));
+        assertNotEquals(fresh, codec.assertion(client, "GET", "/orders/9", NOW_MILLIS), "the key changed");
+    }
+
+    @Test
     void forgedTokenWithOurKeyAndKidIsValid() {
         // guards the forging helper: the hostile tokens below differ from this one in one respect only
         Decoded decoded = cut.decode(hs256(KID, validClaims(), key));

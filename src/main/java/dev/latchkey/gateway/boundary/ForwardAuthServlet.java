@@ -1,55 +1,55 @@
 package dev.latchkey.gateway.boundary;
 
-import dev.latchkey.access.boundary.ClientTokenFilter;
-import dev.latchkey.limits.control.LimitHits;
-import dev.latchkey.limits.control.RateLimits;
 import dev.latchkey.gateway.control.HopHeaders;
 import dev.latchkey.gateway.control.Signing;
 import dev.latchkey.gateway.control.TokenMetadata;
+import dev.latchkey.limits.control.LimitHits;
+import dev.latchkey.limits.control.RateLimits;
 import dev.latchkey.platform.ApiError;
 import dev.latchkey.platform.BearerCredentials;
+import dev.latchkey.platform.ErrorBodies;
 import dev.latchkey.tokens.control.ClientAccess;
+import dev.latchkey.tokens.control.ClientPrincipal;
 import dev.latchkey.tokens.control.TokenMeters;
 import dev.latchkey.tokens.control.TokenValidator;
 import dev.latchkey.tokens.control.Verdict;
-import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HEAD;
-import jakarta.ws.rs.OPTIONS;
-import jakarta.ws.rs.PATCH;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Forward auth for a proxy the organization runs (nginx {@code auth_request}, Traefik ForwardAuth, Envoy
- * {@code ext_authz} in HTTP mode, Caddy {@code forward_auth}): {@code ANY /forward_auth} and
- * {@code ANY /forward_auth/{path}} (Envoy puts the original path behind the prefix) check the client credential
- * with the one validator and answer 200 with the identity headers and an empty body, or the validation table's
- * 401 and JSON body. The credential is the {@code Authorization} header, or else, for WebSocket handshakes,
+ * {@code ext_authz} in HTTP mode, Caddy {@code forward_auth}): {@code ANY /api/v1/forward_auth} and
+ * {@code ANY /api/v1/forward_auth/{path}} (Envoy puts the original path behind the prefix) check the client
+ * credential with the one validator and answer 200 with the identity headers and an empty body, or the validation
+ * table's 401 and JSON body. The credential is the {@code Authorization} header, or else, for WebSocket handshakes,
  * the {@code client_key} query parameter of the original URI the proxy passes in {@code X-Forwarded-Uri}
  * (Traefik, Caddy) or {@code X-Original-URI} (the nginx convention), or else of this request's own URI (Envoy
  * appends the original path and query to {@code /forward_auth}). Only 200 allows in every one of these
  * proxies; nginx turns any status but 401 and 403 into a 500 of its own.
+ *
+ * <p>A plain servlet, not a JAX-RS resource, for the reason the upstream proxy is one (decision G6 of the
+ * {@code gateway} package): every decision is one request of the organization's proxy, and JAX-RS's matching,
+ * request scope and response building cost more than the decision itself ({@code docs/performance.md}). What the
+ * JAX-RS providers did for it is done here: errors as JSON ({@link ErrorBodies}), {@code no-store} on every answer.
  */
-@ApplicationScoped
-@Path("forward_auth{path: (/.*)?}")
-public class ForwardAuthResource {
+@WebServlet({"/api/v1/forward_auth", "/api/v1/forward_auth/*"})
+public class ForwardAuthServlet extends HttpServlet {
 
     static final String LOOK_ALIKE = "Header name imitates an identity or forwarding header";
+    private static final String PATH = "/api/v1/forward_auth";
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    private static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
     @Inject
     ClientAccess access;
@@ -63,98 +63,90 @@ public class ForwardAuthResource {
     @Inject
     RateLimits rates;
 
-    /** The validator and this surface's counters, resolved once (the resource is one instance). */
+    /** The validator and this surface's counters, resolved once (the servlet is one instance). */
     private TokenValidator validator;
     private TokenMeters.Validations counts;
 
-    @PostConstruct
-    void init() {
+    @Override
+    public void init() throws ServletException {
         validator = access.validator();
         counts = meters.validations(TokenMeters.Surface.FORWARD_AUTH);
     }
 
-    @GET
-    public Response get(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return check("GET", headers, uri);
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Cache-Control", "no-store");
+        String method = request.getMethod();
+        if (!METHODS.contains(method)) {
+            response.setHeader("Allow", ALLOW);
+            ErrorBodies.write(response, 405, ErrorBodies.forStatus(405));
+            return;
+        }
+        try {
+            check(method, request, response);
+        } catch (ApiError e) {
+            ErrorBodies.write(response, e.status(), e.detail());
+        }
     }
 
-    @HEAD
-    public Response head(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return check("HEAD", headers, uri);
-    }
-
-    @POST
-    public Response post(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return check("POST", headers, uri);
-    }
-
-    @PUT
-    public Response put(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return check("PUT", headers, uri);
-    }
-
-    @PATCH
-    public Response patch(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return check("PATCH", headers, uri);
-    }
-
-    @DELETE
-    public Response delete(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return check("DELETE", headers, uri);
-    }
-
-    @OPTIONS
-    public Response options(@Context HttpHeaders headers, @Context UriInfo uri) {
-        return check("OPTIONS", headers, uri);
-    }
-
-    private Response check(String method, HttpHeaders headers, UriInfo uri) {
-        refuseLookAlikes(headers);
-        Credential credential = credential(headers, uri);
+    private void check(String method, HttpServletRequest request, HttpServletResponse response) {
+        refuseLookAlikes(request);
+        Credential credential = credential(request);
         Verdict verdict = validator.validateCredential(credential.text());
         counts.count(verdict);
         if (!verdict.isAccepted()) {
             throw new ApiError(verdict.failure().status(), verdict.failure().detail(credential.fromClientKey()));
         }
-        RateLimits.Refusal over = rates.admit(verdict.principal().orgId(), verdict.principal().clientId(),
-                LimitHits.Hit.RATE_FORWARD_AUTH);
+        ClientPrincipal client = verdict.principal();
+        RateLimits.Refusal over = rates.admit(client.orgId(), client.clientId(), LimitHits.Hit.RATE_FORWARD_AUTH);
         if (over != null) {
-            return ClientTokenFilter.tooManyRequests(over);
+            over.headers().forEach(header -> response.setHeader(header[0], header[1]));
+            throw new ApiError(429, RateLimits.RATE_EXCEEDED);
         }
-        Response.ResponseBuilder allowed = Response.ok();
-        for (String[] header : Signing.identity(verdict.principal(), metadata.of(verdict.principal()))) {
-            allowed.header(header[0], header[1]);
+        response.setStatus(200);
+        for (String[] header : Signing.identity(client, metadata.of(client))) {
+            response.setHeader(header[0], header[1]);
         }
-        String assertion = access.assertion(verdict.principal(), originalMethod(headers, method),
-                originalPath(headers, uri));
+        String assertion = access.assertion(client, originalMethod(request, method), originalPath(request));
         if (assertion != null) {
-            allowed.header(Signing.ASSERTION, assertion);
+            response.setHeader(Signing.ASSERTION, assertion);
         }
-        return allowed.build();
+        response.setContentLength(0);
     }
 
     /** The original request's method: {@code X-Forwarded-Method} (Traefik, Caddy), else this request's (Envoy). */
-    private static String originalMethod(HttpHeaders headers, String method) {
-        String forwarded = headers.getHeaderString("X-Forwarded-Method");
+    private static String originalMethod(HttpServletRequest request, String method) {
+        String forwarded = request.getHeader("X-Forwarded-Method");
         return forwarded == null || forwarded.isBlank() ? method : forwarded.strip();
     }
 
     /**
      * The original request's path, without its query (which may hold a {@code client_key}): from
      * {@code X-Forwarded-Uri}, else {@code X-Original-URI} (as the organization's proxy sets them), else the path behind
-     * {@code /forward_auth} (Envoy), else {@code /}.
+     * {@code /forward_auth} as sent (Envoy), else {@code /}.
      */
-    private static String originalPath(HttpHeaders headers, UriInfo uri) {
-        String original = headers.getHeaderString("X-Forwarded-Uri");
+    private static String originalPath(HttpServletRequest request) {
+        String original = request.getHeader("X-Forwarded-Uri");
         if (original == null) {
-            original = headers.getHeaderString("X-Original-URI");
+            original = request.getHeader("X-Original-URI");
         }
         if (original == null) {
-            String own = uri.getPathParameters(false).getFirst("path");
-            original = own == null || own.isEmpty() ? "/" : own;
+            String own = ownPath(request);
+            original = own.isEmpty() ? "/" : own;
         }
         int query = original.indexOf('?');
         return query < 0 ? original : original.substring(0, query);
+    }
+
+    /** What follows {@code /api/v1/forward_auth} in the path as sent (percent-encoded), or the mapped rest. */
+    private static String ownPath(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        int start = request.getContextPath().length();
+        if (uri.startsWith(PATH, start)) {
+            return uri.substring(start + PATH.length());
+        }
+        String mapped = request.getPathInfo();
+        return mapped == null ? "" : mapped;
     }
 
     /**
@@ -164,8 +156,10 @@ public class ForwardAuthResource {
      * but would pass the look-alike on, and a CGI, WSGI or PHP upstream reads it as the real one (Traefik
      * CVE-2026-39858 and its dot-alias follow-up, Caddy GHSA-f59h-q822-g45g, oauth2-proxy CVE-2025-64484).
      */
-    private static void refuseLookAlikes(HttpHeaders headers) {
-        for (String name : headers.getRequestHeaders().keySet()) {
+    private static void refuseLookAlikes(HttpServletRequest request) {
+        Enumeration<String> names = request.getHeaderNames();
+        while (names.hasMoreElements()) {
+            String name = names.nextElement();
             if (!isPlainName(name)) {
                 String folded = HopHeaders.folded(name);
                 if (HopHeaders.owned(folded) && !folded.equalsIgnoreCase(name)) {
@@ -191,21 +185,21 @@ public class ForwardAuthResource {
      * they come in two original URIs ({@code X-Forwarded-Uri} and {@code X-Original-URI} naming different
      * {@code client_key}s: a client can add either header to what its proxy sends).
      */
-    private static Credential credential(HttpHeaders headers, UriInfo uri) {
-        List<String> authorization = headers.getRequestHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization != null && authorization.size() > 1) {
+    private static Credential credential(HttpServletRequest request) {
+        Enumeration<String> authorization = request.getHeaders("Authorization");
+        String header = authorization.hasMoreElements() ? authorization.nextElement() : null;
+        if (authorization.hasMoreElements()) {
             throw ApiError.badRequest(BearerCredentials.AMBIGUOUS);
         }
-        String header = authorization == null || authorization.isEmpty() ? null : authorization.get(0);
-        Set<String> originals = new LinkedHashSet<>();
-        for (String name : List.of("X-Forwarded-Uri", "X-Original-URI")) {
-            List<String> values = headers.getRequestHeader(name);
-            if (values != null) {
-                originals.addAll(values);
+        List<String> originals = new ArrayList<>(2);
+        for (String name : new String[] {"X-Forwarded-Uri", "X-Original-URI"}) {
+            Enumeration<String> values = request.getHeaders(name);
+            while (values.hasMoreElements()) {
+                originals.add(values.nextElement());
             }
         }
-        if (originals.isEmpty()) {
-            originals.add(uri.getRequestUri().getRawPath() + "?" + uri.getRequestUri().getRawQuery()); // Envoy
+        if (originals.isEmpty()) { // Envoy: the original query is this request's own
+            originals.add(request.getRequestURI() + "?" + request.getQueryString());
         }
         String key = null;
         for (String original : originals) {
