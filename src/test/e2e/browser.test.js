@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ORG_KEY, SCREENSHOTS, mint, org, start, stop } from "./harness.js";
+import { ADMIN_KEY, ORG_KEY, SCREENSHOTS, admin, mint, org, start, stop } from "./harness.js";
 
 let env;
 let context;
@@ -24,6 +24,7 @@ after(async () => {
   if (env) {
     const log = readFileSync(env.log, "utf8");
     assert.ok(!log.includes(ORG_KEY), "the org key is in the service log");
+    assert.ok(!log.includes(ADMIN_KEY), "the admin key is in the service log");
     for (const token of tokensSeen) assert.ok(!log.includes(token), "a client token is in the service log");
     // and no JWT at all, as LogScanIT scans: the page's own /token mints tokens this file never sees
     const jwt = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*\.?/.exec(log);
@@ -372,6 +373,8 @@ describe("the org console", () => {
   }
 
   const shot = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  /** "answered by node <host>:<port>": the node's name (issue 34), the host name and this server's HTTP port. */
+  const answeredBy = () => new RegExp(`^answered by node [A-Za-z0-9._-]+:${new URL(env.latchkey).port}$`);
 
   test("a wrong org key gets a clear error", async () => {
     const page = await consolePage(1200, 900);
@@ -379,6 +382,7 @@ describe("the org console", () => {
     await page.click("#key-use");
     await page.locator("#key-status.error").waitFor();
     assert.match(await page.textContent("#key-status"), /^Error 401: Invalid API key\. .*check it in step 1/);
+    assert.equal(await page.locator("#key-status .node").count(), 0, "a refused key learns no node name");
     await page.fill("#mint-client", "someone");
     await page.click("#mint");
     await page.locator("#mint-result.error").waitFor();
@@ -410,6 +414,9 @@ describe("the org console", () => {
     await page.fill("#list-client", "");
     await page.click("#list");
     await page.locator("#list-result").getByText("of your organization, newest first.").waitFor();
+    // which node answered, beside the answer
+    assert.match(await page.textContent("#list-result .node"), answeredBy());
+    assert.match(await page.textContent("#key-status .node"), answeredBy());
     const row = page.locator("#tokens tbody tr", { hasText: tokenId });
     assert.equal(await row.locator('td[data-label="client_id"]').textContent(), client);
     for (const time of await page.locator('#tokens td[data-label="issued"], #tokens td[data-label="expires"]')
@@ -436,6 +443,105 @@ describe("the org console", () => {
     assert.doesNotMatch(await page.content(), /lks-/, "the signing secret is never on the page");
     await page.close();
   });
+
+  test("an organization's limits: listed, shown, changed, refused with the service's detail, each with its node",
+    async () => {
+      const name = unique("console-limits");
+      const created = await admin(env.latchkey, "POST", "orgs", { name });
+      assert.equal(created.status, 201);
+      const orgId = created.json.org_id;
+      const stored = async () => (await admin(env.latchkey, "GET", `orgs/${orgId}/limits`)).json;
+      const page = await consolePage(1200, 900);
+      const result = "#limits-result";
+      const failed = (text) => page.locator(`${result}.error`).getByText(text, { exact: true }).waitFor();
+
+      // no admin key, no request
+      await page.fill("#limits-org", orgId);
+      await page.click("#limits-show");
+      await failed("Enter the admin key first: it is used for one request, then the field is emptied.");
+
+      // list the organizations with the key (then emptied), choose the new one
+      await page.fill("#limits-org", "");
+      await page.fill("#limits-admin-key", ADMIN_KEY);
+      await page.click("#orgs-list");
+      const row = page.locator("#orgs tbody tr", { hasText: name });
+      await row.waitFor();
+      assert.equal(await page.inputValue("#limits-admin-key"), "", "the admin key field is emptied");
+      assert.match(await page.textContent(`${result} .node`), answeredBy());
+      await row.getByRole("button", { name: "Choose" }).click();
+      assert.equal(await page.inputValue("#limits-org"), orgId);
+
+      await page.fill("#limits-admin-key", ADMIN_KEY);
+      await page.click("#limits-show");
+      await page.locator(result).getByText(`Limits per client of ${orgId}:`).waitFor();
+      assert.equal(await page.textContent(`${result} pre`),
+        "max_active_tokens: unlimited\nmax_sockets: unlimited\nrate: unlimited");
+      assert.match(await page.textContent(`${result} .node`), answeredBy());
+
+      await page.fill("#limits-tokens", "2");
+      await page.selectOption("#limits-tokens-action", "revoke_oldest");
+      await page.fill("#limits-rate", "10");
+      await page.fill("#limits-burst", "20");
+      await page.fill("#limits-admin-key", ADMIN_KEY);
+      await page.click("#limits-save");
+      await page.locator(result).getByText("Saved: every node applies these limits now.").waitFor();
+      assert.equal(await page.inputValue("#limits-admin-key"), "");
+      assert.equal(await page.textContent(`${result} pre`),
+        "max_active_tokens: 2 (revoke_oldest)\nmax_sockets: unlimited\nrate: 10 a second, burst 20");
+      assert.match(await page.textContent(`${result} .node`), answeredBy());
+      const saved = { max_active_tokens: { limit: 2, on_limit: "revoke_oldest" }, rate: { per_second: 10, burst: 20 } };
+      assert.deepEqual(await stored(), saved);
+
+      // refused with the service's own detail; nothing changes
+      await page.fill("#limits-tokens", "0");
+      await page.fill("#limits-admin-key", ADMIN_KEY);
+      await page.click("#limits-save");
+      await failed("Error 400: max_active_tokens.limit must be an integer between 1 and 1000000.");
+      assert.match(await page.textContent(`${result} .node`), answeredBy());
+      await page.fill("#limits-tokens", "2");
+      await page.fill("#limits-burst", "");
+      await page.fill("#limits-admin-key", ADMIN_KEY);
+      await page.click("#limits-save");
+      await failed("Error 400: rate.burst is required.");
+      await page.fill("#limits-burst", "20");
+      await page.fill("#limits-admin-key", "not-the-admin-key");
+      await page.click("#limits-save");
+      await failed("Error 401: Invalid admin key. Check it against LATCHKEY_ADMIN_KEY.");
+      assert.equal(await page.locator(`${result} .node`).count(), 0, "a refused key learns no node name");
+      await page.fill("#limits-org", "no-such-org");
+      await page.fill("#limits-admin-key", ADMIN_KEY);
+      await page.click("#limits-show");
+      await failed("Error 404: Organization not found. Check the org_id: List organizations shows them.");
+      assert.deepEqual(await stored(), saved, "the refusals changed nothing");
+
+      // a fresh page shows what the service holds
+      await page.reload();
+      await page.fill("#limits-org", orgId);
+      await page.fill("#limits-admin-key", ADMIN_KEY);
+      await page.click("#limits-show");
+      await page.locator(result).getByText(`Limits per client of ${orgId}:`).waitFor();
+      assert.deepEqual(await Promise.all(["#limits-tokens", "#limits-tokens-action", "#limits-sockets",
+        "#limits-sockets-action", "#limits-rate", "#limits-burst"].map((id) => page.inputValue(id))),
+      ["2", "revoke_oldest", "", "refuse", "10", "20"]);
+      await shot(page, "console-limits");
+
+      // every field emptied: asked first; dismissed, nothing is sent (the key stays in its field); accepted, all go
+      for (const id of ["#limits-tokens", "#limits-rate", "#limits-burst"]) await page.fill(id, "");
+      await page.fill("#limits-admin-key", ADMIN_KEY);
+      page.once("dialog", (dialog) => dialog.dismiss());
+      await page.click("#limits-save");
+      await page.locator(result).getByText("Nothing changed.").waitFor();
+      assert.deepEqual(await stored(), saved);
+      page.once("dialog", (dialog) => dialog.accept());
+      await page.click("#limits-save");
+      await page.locator(result).getByText("Saved: every node applies these limits now.").waitFor();
+      assert.deepEqual(await stored(), {});
+      assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length), 0,
+        "nothing stored");
+      assert.equal(await page.evaluate((key) => [...document.querySelectorAll("input")].some((i) => i.value === key)
+        || document.documentElement.outerHTML.includes(key), ADMIN_KEY), false, "the admin key is nowhere on the page");
+      await page.close();
+    });
 
   for (const [name, width, height] of [["desktop", 1200, 900], ["phone", 390, 844]]) {
     test(`mint, introspect, live socket, list, revoke one and all by clicking (${name})`, async () => {

@@ -14,6 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const TARGET = resolve(here, "../../../target");
 export const SCREENSHOTS = join(TARGET, "e2e-screenshots");
 export const ORG_KEY = "fl-e2e-browser-tests-only-0123456789abcdefgh";
+export const ADMIN_KEY = "admin-e2e-browser-tests-only-0123456789";
 
 export async function freePort() {
   return new Promise((ok, fail) => {
@@ -85,6 +86,17 @@ export async function org(latchkey, method, path, body) {
   return json;
 }
 
+/** An admin call from Node; answers {status, json, node} (node: the Latchkey-Node header). */
+export async function admin(latchkey, method, path, body) {
+  const response = await fetch(`${latchkey}/api/v1/admin/${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${ADMIN_KEY}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(15000),
+  });
+  return { status: response.status, json: await response.json(), node: response.headers.get("Latchkey-Node") };
+}
+
 export function mint(latchkey, client, secs) {
   return org(latchkey, "POST", "generate_access_token", { client_id: client, duration_secs: secs });
 }
@@ -127,7 +139,7 @@ export async function start() {
       LATCHKEY_DB_USER: "",
       LATCHKEY_DB_PASSWORD: "",
       LATCHKEY_ORG_API_KEY: ORG_KEY,
-      LATCHKEY_ADMIN_KEY: "",
+      LATCHKEY_ADMIN_KEY: ADMIN_KEY,
       // the customer's app and the console (served by Latchkey itself) may use client tokens
       LATCHKEY_ALLOWED_ORIGINS: `${appOrigin},${latchkey}`,
       LATCHKEY_WS_EXPIRY_WARNING_SECS: "2",

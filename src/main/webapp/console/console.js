@@ -9,7 +9,15 @@ let nextCursor = null;
 
 const $ = (id) => document.getElementById(id);
 
-function show(box, ok, title, data) {
+/** "answered by node X": which node gave the answer (its Latchkey-Node header); nothing when it named none. */
+function nodeNote(node) {
+  const note = document.createElement("span");
+  note.className = "node";
+  note.textContent = `answered by node ${node}`;
+  return note;
+}
+
+function show(box, ok, title, data, node) {
   box.hidden = false;
   box.className = ok ? "result" : "result error";
   box.replaceChildren();
@@ -21,6 +29,14 @@ function show(box, ok, title, data) {
     pre.textContent = typeof data === "string" ? data : JSON.stringify(data, null, 2);
     box.append(pre);
   }
+  if (node) box.append(nodeNote(node));
+}
+
+/** An Error to show, carrying the node that answered (null: none named, e.g. a refused key or no answer). */
+function failure(message, node = null) {
+  const error = new Error(message);
+  error.node = node;
+  return error;
 }
 
 /** What to tell the operator about a failed answer. */
@@ -37,7 +53,10 @@ function explain(status, detail) {
   return `Error ${status}: ${detail}.${hint}`;
 }
 
-/** Calls an org endpoint; returns the JSON answer or throws an Error with a readable message. */
+/**
+ * Calls an org endpoint; returns {json, node}: the JSON answer and the node that answered (the Latchkey-Node header),
+ * or throws an Error with a readable message.
+ */
 async function call(method, path, body) {
   if (!orgKey) throw new Error("No org key yet: enter it in step 1 first.");
   let response;
@@ -52,6 +71,7 @@ async function call(method, path, body) {
   } catch {
     throw new Error("Could not reach Latchkey: check the network and that the service is running.");
   }
+  const node = response.headers.get("Latchkey-Node");
   let json = null;
   try {
     json = await response.json();
@@ -59,16 +79,53 @@ async function call(method, path, body) {
     // not JSON: reported below by status
   }
   if (!response.ok) {
-    throw new Error(explain(response.status, json?.detail ?? response.statusText ?? "unexpected answer"));
+    throw failure(explain(response.status, json?.detail ?? response.statusText ?? "unexpected answer"), node);
   }
-  return json;
+  return { json, node };
+}
+
+/** What to tell the operator about a failed admin answer, beyond the service's detail. */
+const adminHints = {
+  "Not found": "There is no admin API here: start Latchkey with LATCHKEY_ADMIN_KEY.",
+  "Invalid admin key": "Check it against LATCHKEY_ADMIN_KEY.",
+  "Organization not found": "Check the org_id: List organizations shows them.",
+};
+
+/**
+ * Calls an admin endpoint with the admin key read from its field for this one request: the field is emptied before
+ * the request leaves, and the key is kept nowhere. Returns {json, node} like call().
+ */
+async function adminCall(keyField, method, path, body) {
+  const adminKey = $(keyField).value.trim();
+  $(keyField).value = "";
+  if (!adminKey) throw failure("Enter the admin key first: it is used for one request, then the field is emptied.");
+  let response;
+  try {
+    response = await fetch(new URL(path, API), {
+      method,
+      headers: { Authorization: "Bearer " + adminKey, ...(body ? { "Content-Type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+      cache: "no-store",
+      credentials: "omit",
+    });
+  } catch {
+    throw failure("Could not reach Latchkey: check the network and that the service is running.");
+  }
+  const node = response.headers.get("Latchkey-Node");
+  const json = await response.json().catch(() => null);
+  if (!response.ok) {
+    const detail = json?.detail ?? response.statusText ?? "unexpected answer";
+    const hint = adminHints[detail] ? " " + adminHints[detail] : "";
+    throw failure(`Error ${response.status}: ${detail}.${hint}`, node);
+  }
+  return { json, node };
 }
 
 async function run(box, action) {
   try {
     await action();
   } catch (error) {
-    show(box, false, error.message);
+    show(box, false, error.message, undefined, error.node);
   }
 }
 
@@ -87,8 +144,9 @@ $("key-form").addEventListener("submit", async (event) => {
   status.textContent = "Checking the key…";
   status.className = "status";
   try {
-    await call("GET", "client_tokens?client_id=console-key-check&limit=1");
+    const { node } = await call("GET", "client_tokens?client_id=console-key-check&limit=1");
     status.textContent = "Key accepted. It is held in this page's memory only.";
+    if (node) status.append(nodeNote(node));
     status.className = "status ok";
   } catch (error) {
     orgKey = null;
@@ -117,10 +175,11 @@ $("mint-form").addEventListener("submit", (event) => {
         throw new Error("metadata is not valid JSON: write an object such as {\"plan\": \"pro\"}.");
       }
     }
-    const minted = await call("POST", "generate_access_token", body);
+    const { json: minted, node } = await call("POST", "generate_access_token", body);
     $("token").value = minted.access_token;
     $("list-client").value = body.client_id;
-    show(box, true, `Minted token ${minted.token_id} for ${body.client_id}, expires ${minted.expires_at}. It is in step 3.`);
+    show(box, true, `Minted token ${minted.token_id} for ${body.client_id}, expires ${minted.expires_at}. It is in step 3.`,
+      undefined, node);
   });
 });
 
@@ -130,8 +189,9 @@ const token = () => $("token").value.trim();
 $("introspect").addEventListener("click", () => {
   const box = $("token-result");
   run(box, async () => {
-    const answer = await call("POST", "introspect", { access_token: token() });
-    show(box, answer.active, answer.active ? "Active token" : "Inactive: revoked, expired, unknown or not yours", answer);
+    const { json: answer, node } = await call("POST", "introspect", { access_token: token() });
+    show(box, answer.active, answer.active ? "Active token" : "Inactive: revoked, expired, unknown or not yours", answer,
+      node);
   });
 });
 
@@ -139,8 +199,9 @@ $("revoke").addEventListener("click", () => {
   const box = $("token-result");
   run(box, async () => {
     const reason = $("revoke-reason").value.trim();
-    const answer = await call("POST", "revoke_token", { access_token: token(), ...(reason ? { reason } : {}) });
-    show(box, true, answer.message);
+    const { json: answer, node } = await call("POST", "revoke_token",
+      { access_token: token(), ...(reason ? { reason } : {}) });
+    show(box, true, answer.message, undefined, node);
   });
 });
 
@@ -222,7 +283,7 @@ async function listTokens(append) {
   if (client) query.set("client_id", client);
   if (tokenId) query.set("token_id", tokenId);
   if (append && nextCursor) query.set("cursor", nextCursor);
-  const answer = await call("GET", "client_tokens?" + query);
+  const { json: answer, node } = await call("GET", "client_tokens?" + query);
   const body = $("tokens").querySelector("tbody");
   if (!append) body.replaceChildren();
   const now = Date.now();
@@ -243,7 +304,7 @@ async function listTokens(append) {
   const whose = tokenId ? `with token_id ${tokenId}${client ? ` of ${client}` : ""}`
     : client ? `of ${client}` : "of your organization";
   show($("list-result"), true, body.children.length === 0
-    ? `No tokens ${whose}.` : `${body.children.length} token(s) ${whose}, newest first.`);
+    ? `No tokens ${whose}.` : `${body.children.length} token(s) ${whose}, newest first.`, undefined, node);
 }
 
 $("list-form").addEventListener("submit", (event) => {
@@ -262,15 +323,16 @@ $("revoke-all").addEventListener("click", () => {
       return;
     }
     const reason = $("revoke-all-reason").value.trim();
-    const answer = await call("POST", "revoke_client_tokens", { client_id: client, ...(reason ? { reason } : {}) });
+    const { json: answer, node } = await call("POST", "revoke_client_tokens",
+      { client_id: client, ...(reason ? { reason } : {}) });
     await listTokens(false);
-    show(box, true, `${answer.message}: ${answer.revoked_count} revoked.`);
+    show(box, true, `${answer.message}: ${answer.revoked_count} revoked.`, undefined, node);
   });
 });
 
 // 5. the revocation feed: its last entries (the whole deny-list, of which the newest 20)
 $("feed-show").addEventListener("click", () => run($("feed-result"), async () => {
-  const answer = await call("GET", "revocations");
+  const { json: answer, node } = await call("GET", "revocations");
   const body = $("feed").querySelector("tbody");
   body.replaceChildren();
   for (const entry of answer.revocations.slice(-20)) {
@@ -286,7 +348,7 @@ $("feed-show").addEventListener("click", () => run($("feed-result"), async () =>
   $("feed").hidden = body.children.length === 0;
   show($("feed-result"), true, body.children.length === 0 ? "No revocation still matters."
     : `${answer.revocations.length} revocation(s) still matter; the last ${body.children.length} shown. `
-      + `Next cursor: ${answer.next_cursor}.`);
+      + `Next cursor: ${answer.next_cursor}.`, undefined, node);
 }));
 
 // 6. the organization's upstream, read with the org key (never its signing secret)
@@ -295,11 +357,12 @@ $("upstream-show").addEventListener("click", () => {
   $("upstream").hidden = true;
   box.hidden = true;
   run(box, async () => {
-    const answer = await call("GET", "upstream");
+    const { json: answer, node } = await call("GET", "upstream");
     $("upstream-url").textContent = answer.url;
     $("upstream-messages-url").textContent = answer.messages_url ?? "(none: socket messages are not forwarded)";
     $("upstream-updated").textContent = answer.updated_at;
     $("upstream").hidden = false;
+    show(box, true, "The organization's upstream.", undefined, node);
   });
 });
 
@@ -308,24 +371,7 @@ $("ring-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const box = $("ring-result");
   run(box, async () => {
-    const adminKey = $("admin-key").value.trim();
-    $("admin-key").value = "";
-    let response;
-    try {
-      response = await fetch(new URL("admin/signing_keys", API), {
-        headers: { Authorization: "Bearer " + adminKey },
-        cache: "no-store",
-        credentials: "omit",
-      });
-    } catch {
-      throw new Error("Could not reach Latchkey: check the network and that the service is running.");
-    }
-    const json = await response.json().catch(() => null);
-    if (!response.ok) {
-      const detail = response.status === 404 ? "no admin API: start Latchkey with LATCHKEY_ADMIN_KEY"
-        : json?.detail ?? response.statusText;
-      throw new Error(`Error ${response.status}: ${detail}.`);
-    }
+    const { json, node } = await adminCall("admin-key", "GET", "admin/signing_keys");
     const body = $("ring-keys").querySelector("tbody");
     body.replaceChildren();
     for (const key of json.keys) {
@@ -337,6 +383,107 @@ $("ring-form").addEventListener("submit", (event) => {
       body.append(row);
     }
     $("ring-keys").hidden = body.children.length === 0;
-    show(box, true, `${body.children.length} key(s), oldest first.`);
+    show(box, true, `${body.children.length} key(s), oldest first.`, undefined, node);
   });
 });
+
+// 8. limits per client of one organization: read and replaced with the admin key, one request per entry of the key
+const limitsBox = () => $("limits-result");
+
+$("orgs-list").addEventListener("click", () => run(limitsBox(), async () => {
+  const { json, node } = await adminCall("limits-admin-key", "GET", "admin/orgs");
+  const body = $("orgs").querySelector("tbody");
+  body.replaceChildren();
+  for (const org of json.orgs) {
+    const row = document.createElement("tr");
+    cell(row, "name", org.name);
+    cell(row, "org_id", org.org_id);
+    cell(row, "created", org.created_at);
+    const td = document.createElement("td");
+    td.className = "action";
+    const choose = document.createElement("button");
+    choose.type = "button";
+    choose.className = "secondary";
+    choose.textContent = "Choose";
+    choose.addEventListener("click", () => {
+      $("limits-org").value = org.org_id;
+      $("orgs").hidden = true;
+      show(limitsBox(), true, `Chose ${org.name} (${org.org_id}): enter the admin key again, then Show limits.`);
+    });
+    td.append(choose);
+    row.append(td);
+    body.append(row);
+  }
+  $("orgs").hidden = body.children.length === 0;
+  show(limitsBox(), true, `${body.children.length} organization(s), oldest first: choose one.`, undefined, node);
+}));
+
+/** The path of the chosen organization's limits; throws before the admin key is used when none is chosen. */
+function limitsPath() {
+  const orgId = $("limits-org").value.trim();
+  if (!orgId) throw failure("Enter an org_id first: List organizations shows them.");
+  return `admin/orgs/${encodeURIComponent(orgId)}/limits`;
+}
+
+/** A field's number as JSON, or its text as typed when it is not one: the service's answer names the member. */
+function limitValue(id) {
+  const text = $(id).value.trim();
+  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+}
+
+const filled = (id) => $(id).value.trim() !== "";
+
+/** The PUT body from the fields: an empty limit is left out (unlimited). */
+function limitsBody() {
+  const body = {};
+  if (filled("limits-tokens")) {
+    body.max_active_tokens = { limit: limitValue("limits-tokens"), on_limit: $("limits-tokens-action").value };
+  }
+  if (filled("limits-sockets")) {
+    body.max_sockets = { limit: limitValue("limits-sockets"), on_limit: $("limits-sockets-action").value };
+  }
+  if (filled("limits-rate") || filled("limits-burst")) {
+    body.rate = {};
+    if (filled("limits-rate")) body.rate.per_second = limitValue("limits-rate");
+    if (filled("limits-burst")) body.rate.burst = limitValue("limits-burst");
+  }
+  return body;
+}
+
+function fillLimits(limits) {
+  $("limits-tokens").value = limits.max_active_tokens?.limit ?? "";
+  $("limits-tokens-action").value = limits.max_active_tokens?.on_limit ?? "refuse";
+  $("limits-sockets").value = limits.max_sockets?.limit ?? "";
+  $("limits-sockets-action").value = limits.max_sockets?.on_limit ?? "refuse";
+  $("limits-rate").value = limits.rate?.per_second ?? "";
+  $("limits-burst").value = limits.rate?.burst ?? "";
+}
+
+function describeLimits(limits) {
+  const cap = (limit) => limit ? `${limit.limit} (${limit.on_limit})` : "unlimited";
+  return [
+    `max_active_tokens: ${cap(limits.max_active_tokens)}`,
+    `max_sockets: ${cap(limits.max_sockets)}`,
+    `rate: ${limits.rate ? `${limits.rate.per_second} a second, burst ${limits.rate.burst}` : "unlimited"}`,
+  ].join("\n");
+}
+
+$("limits-show").addEventListener("click", () => run(limitsBox(), async () => {
+  const path = limitsPath();
+  const { json, node } = await adminCall("limits-admin-key", "GET", path);
+  fillLimits(json);
+  show(limitsBox(), true, `Limits per client of ${$("limits-org").value.trim()}:`, describeLimits(json), node);
+}));
+
+$("limits-save").addEventListener("click", () => run(limitsBox(), async () => {
+  const path = limitsPath();
+  const body = limitsBody();
+  if (Object.keys(body).length === 0
+    && !window.confirm("Every field is empty: remove every limit of this organization?")) {
+    show(limitsBox(), true, "Nothing changed.");
+    return;
+  }
+  const { json, node } = await adminCall("limits-admin-key", "PUT", path, body);
+  fillLimits(json);
+  show(limitsBox(), true, "Saved: every node applies these limits now.", describeLimits(json), node);
+}));

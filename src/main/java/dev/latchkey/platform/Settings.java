@@ -79,11 +79,24 @@ public class Settings {
     @ConfigProperty(name = "LATCHKEY_UPSTREAM_TIMEOUT_SECS", defaultValue = "30")
     long upstreamTimeoutSecs;
 
+    @Inject
+    @ConfigProperty(name = "LATCHKEY_NODE_NAME")
+    Optional<String> nodeName;
+
     private AllowedOrigins allowedOrigins;
 
     @PostConstruct
     void parse() {
         allowedOrigins = AllowedOrigins.parse(allowedOriginsText.orElse(null));
+        nodeName().filter(name -> !NodeName.isValid(name)).ifPresent(name -> {
+            throw new IllegalStateException("LATCHKEY_NODE_NAME must be 1 to " + NodeName.MAX_LENGTH
+                    + " letters, digits, '.', '-', '_' or ':'");
+        });
+    }
+
+    /** This node's name in the {@value NodeName#HEADER} header ({@code LATCHKEY_NODE_NAME}); empty: host:port. */
+    public Optional<String> nodeName() {
+        return nodeName.map(String::strip).filter(value -> !value.isEmpty());
     }
 
     public Optional<String> orgApiKey() {

@@ -161,6 +161,37 @@ class LimitsIT extends BlackBoxTest {
         assertEquals("{}", getLimits(api, orgId).json().toString());
     }
 
+    /**
+     * Issue 34: every answer to an accepted org or admin key names the node that answered ({@code Latchkey-Node}:
+     * the host name and the HTTP port, {@code LATCHKEY_NODE_NAME} being unset here), errors after the key too; a
+     * refused key and the client surfaces never get it (no host name for callers without an accepted key).
+     */
+    @Test
+    void orgAndAdminAnswersNameTheNodeButClientAnswersAndRefusedKeysNever() {
+        JsonObject org = api.createOrg();
+        String orgId = org.getString("org_id");
+        Api.Reply limits = getLimits(api, orgId);
+        assertEquals(200, limits.status());
+        String node = limits.headers().firstValue(NODE).orElse(null);
+        assertTrue(node != null && node.matches("[A-Za-z0-9._-]+:" + base.getPort()), () -> NODE + ": " + node);
+        Api orgApi = new Api(base, org.getString("api_key"));
+        String token = orgApi.mintToken(Api.uniqueClient(), 600);
+        assertEquals(node, orgApi.listTokens("anyone").headers().firstValue(NODE).orElse(null), "org key");
+        Api.Reply refused = putLimits(api, orgId, "{\"rate\":{\"per_second\":0,\"burst\":1}}");
+        refused.assertError(400, "rate.per_second must be an integer between 1 and 1000000");
+        assertEquals(node, refused.headers().firstValue(NODE).orElse(null), "an error after an accepted key");
+
+        assertEquals(java.util.Optional.empty(), putLimits(api, "not-the-admin-key", orgId, "{}").headers()
+                .firstValue(NODE), "refused admin key");
+        assertEquals(java.util.Optional.empty(), new Api(base, "fl-not-a-key-of-anyone").listTokens("anyone").headers()
+                .firstValue(NODE), "refused org key");
+        Api.Reply session = api.clientApi(token);
+        assertEquals(200, session.status());
+        assertEquals(java.util.Optional.empty(), session.headers().firstValue(NODE), "the session path");
+    }
+
+    static final String NODE = "Latchkey-Node";
+
     @Test
     void badLimitsAreRefusedAndChangeNothing() {
         String orgId = api.createOrg().getString("org_id");

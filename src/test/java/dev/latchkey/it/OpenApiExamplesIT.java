@@ -107,6 +107,8 @@ class OpenApiExamplesIT extends BlackBoxTest {
                 provoked = api.get("api/v1/upstream", bearer(api.createOrg().getString("api_key"))); // has none
             } else if (status == 410 && operation.equals("GET /api/v1/revocations")) {
                 provoked = api.get("api/v1/revocations?after=999999999999", bearer(ORG_KEY)); // past the newest entry
+            } else if (status == 429) {
+                provoked = overALimit(parts[0], parts[1], detail);
             } else if (credentials.containsKey(status + " " + detail)) {
                 provoked = send(parts[0], parts[1], credentials.get(status + " " + detail).get());
             } else {
@@ -122,6 +124,15 @@ class OpenApiExamplesIT extends BlackBoxTest {
         System.out.println("OpenApiExamplesIT: " + provokedCount + " documented errors provoked on their operations");
         assertTrue(errors.contains("GET /api/v1/client_api 401 Token has been revoked"), errors::toString);
         assertTrue(errors.contains("GET /api/v1/client_ws 401 Token has been revoked"), errors::toString);
+        // the limits' refusals (API.md section 11) on the mint, the handshake and every client surface with a rate
+        for (String limited : List.of("POST /api/v1/generate_access_token 429 " + LimitsIT.TOO_MANY_TOKENS,
+                "GET /api/v1/client_ws 429 " + LimitsIT.TOO_MANY_SOCKETS,
+                "GET /api/v1/client_api 429 " + LimitsIT.RATE_EXCEEDED,
+                "PATCH /api/v1/client_api/{path} 429 " + LimitsIT.RATE_EXCEEDED,
+                "HEAD /api/v1/forward_auth 429 " + LimitsIT.RATE_EXCEEDED,
+                "DELETE /api/v1/forward_auth/{path} 429 " + LimitsIT.RATE_EXCEEDED)) {
+            assertTrue(errors.contains(limited), () -> "/openapi documents " + limited + ": " + errors);
+        }
 
         int sent = 0;
         for (Map.Entry<String, JsonValue> body : requestExamples(paths).entrySet()) {
@@ -304,6 +315,61 @@ class OpenApiExamplesIT extends BlackBoxTest {
             return bearer(revoked);
         });
         return credentials;
+    }
+
+    /**
+     * The operation's documented 429 ({@code docs/limits.md}), provoked for a client of a new organization with the
+     * limit it names: a mint over {@code max_active_tokens} (1, refuse), a handshake over {@code max_sockets} (1,
+     * refuse), or the operation sent again and again (at most 10 times) over a rate of 1 a second with a burst of 1;
+     * a rate refusal carries {@code Retry-After} and the RateLimit fields, on HEAD too.
+     */
+    private Api.Reply overALimit(String method, String path, String detail) {
+        JsonObject org = api.createOrg();
+        Api orgApi = new Api(base, org.getString("api_key"));
+        String client = Api.uniqueClient();
+        switch (detail) {
+            case LimitsIT.TOO_MANY_TOKENS -> {
+                assertEquals(200, LimitsIT.putLimits(api, org.getString("org_id"),
+                        "{\"max_active_tokens\":{\"limit\":1,\"on_limit\":\"refuse\"}}").status());
+                orgApi.mintToken(client, 600);
+                return orgApi.post("api/v1/generate_access_token", bearer(orgApi.orgKey()), LimitsIT.mintBody(client));
+            }
+            case LimitsIT.TOO_MANY_SOCKETS -> {
+                assertEquals(200, LimitsIT.putLimits(api, org.getString("org_id"),
+                        "{\"max_sockets\":{\"limit\":1,\"on_limit\":\"refuse\"}}").status());
+                String token = orgApi.mintToken(client, 600);
+                try (LiveSocket open = LiveSocket.open(base, token)) {
+                    open.next("session");
+                    // counted once its opening has finished, just after the session message: a pong comes after it
+                    open.send("{\"type\":\"ping\"}");
+                    open.next("pong");
+                    LiveSocket.Refusal refusal = LiveSocket.refused(LiveSocket.uri(base, token), Map.of());
+                    return new Api.Reply(refusal.status(), refusal.headers(), refusal.body());
+                }
+            }
+            case LimitsIT.RATE_EXCEEDED -> {
+                assertEquals(200, LimitsIT.putLimits(api, org.getString("org_id"),
+                        "{\"rate\":{\"per_second\":1,\"burst\":1}}").status());
+                String token = orgApi.mintToken(client, 600);
+                for (int attempt = 0; attempt < 10; attempt++) {
+                    Api.Reply reply = send(method, path, bearer(token));
+                    if (reply.status() == 429) {
+                        if (method.equals("HEAD")) {
+                            assertTrue(reply.headers().firstValue("Retry-After").isPresent(), path);
+                            assertEquals("\"client\";q=1;w=1", reply.headers().firstValue("RateLimit-Policy").orElse(null));
+                            assertTrue(reply.headers().firstValue("RateLimit").isPresent(), path);
+                        } else {
+                            LimitsIT.assertRateRefusal(reply, 1);
+                        }
+                        return reply;
+                    }
+                }
+                return fail(method + " " + path + " was never refused over a rate of 1 a second");
+            }
+            default -> {
+                return fail("/openapi documents a 429 that no limit gives: " + detail);
+            }
+        }
     }
 
     /** The operation's method on its path (parameters filled in), with {@code authorization}; a handshake for the WebSocket. */

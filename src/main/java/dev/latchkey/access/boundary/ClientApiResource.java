@@ -37,6 +37,7 @@ public class ClientApiResource {
     @APIResponse(responseCode = "200", description = "The session",
             content = @Content(mediaType = "application/json", example = "{\"client_id\": \"user-42\", \"token_id\": \"...\", \"issued_at\": \"...\", \"expires_at\": \"...\", \"expires_in\": 3599}"))
     @APIResponse(responseCode = "401", ref = "ClientUnauthorized")
+    @APIResponse(responseCode = "429", ref = "RateLimited")
     @APIResponse(responseCode = "500", ref = "ValidationError")
     public byte[] session() {
         return SessionView.rest(ClientTokenFilter.acceptedClient(), clock.millis()).getBytes(StandardCharsets.UTF_8);

@@ -4,11 +4,16 @@ import dev.latchkey.platform.BearerCredentials;
 import dev.latchkey.orgs.control.ApiKeys;
 import dev.latchkey.platform.ErrorBodies;
 import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.NodeName;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 import java.util.Optional;
@@ -21,12 +26,18 @@ import java.util.Optional;
 @Provider
 @AdminAuthenticated
 @Priority(Priorities.AUTHENTICATION)
-public class AdminKeyFilter implements ContainerRequestFilter {
+public class AdminKeyFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
     static final String INVALID_ADMIN_KEY = "Invalid admin key";
 
     @Inject
     Settings settings;
+
+    @Inject
+    NodeName nodeName;
+
+    @Context
+    HttpServletRequest servletRequest;
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -47,6 +58,17 @@ public class AdminKeyFilter implements ContainerRequestFilter {
         }
         if (!ApiKeys.sameHash(ApiKeys.hash(adminKey.get()), ApiKeys.hash(extracted.token()))) {
             request.abortWith(ErrorBodies.response(401, INVALID_ADMIN_KEY));
+            return;
+        }
+        request.setProperty(NodeName.HEADER, nodeName.of(servletRequest.getLocalPort()));
+    }
+
+    /** Names the node that answered, on every answer to a request whose key was accepted ({@link NodeName}). */
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        Object node = request.getProperty(NodeName.HEADER);
+        if (node != null) {
+            response.getHeaders().putSingle(NodeName.HEADER, node);
         }
     }
 }

@@ -5,11 +5,16 @@ import dev.latchkey.orgs.control.OrgPrincipal;
 import dev.latchkey.orgs.control.OrgKeys;
 import dev.latchkey.platform.BearerSecurityContext;
 import dev.latchkey.platform.ErrorBodies;
+import dev.latchkey.platform.NodeName;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 import java.util.Optional;
@@ -21,12 +26,18 @@ import java.util.Optional;
 @Provider
 @OrgAuthenticated
 @Priority(Priorities.AUTHENTICATION)
-public class OrgKeyFilter implements ContainerRequestFilter {
+public class OrgKeyFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
     static final String INVALID_KEY = "Invalid API key";
 
     @Inject
     OrgKeys orgKeys;
+
+    @Inject
+    NodeName nodeName;
+
+    @Context
+    HttpServletRequest servletRequest;
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -47,5 +58,15 @@ public class OrgKeyFilter implements ContainerRequestFilter {
         }
         OrgPrincipal principal = org.get();
         request.setSecurityContext(new BearerSecurityContext(principal, request.getSecurityContext().isSecure()));
+        request.setProperty(NodeName.HEADER, nodeName.of(servletRequest.getLocalPort()));
+    }
+
+    /** Names the node that answered, on every answer to a request whose key was accepted ({@link NodeName}). */
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        Object node = request.getProperty(NodeName.HEADER);
+        if (node != null) {
+            response.getHeaders().putSingle(NodeName.HEADER, node);
+        }
     }
 }

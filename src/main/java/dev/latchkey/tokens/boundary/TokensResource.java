@@ -85,6 +85,7 @@ public class TokensResource {
             content = @Content(mediaType = "application/json", example = "{\"access_token\": \"eyJ...\", \"expires_in\": 3600, \"token_id\": \"...\", \"expires_at\": \"2030-01-01T01:00:00.000Z\"}"))
     @APIResponse(responseCode = "401", ref = "OrgUnauthorized")
     @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "429", ref = "TooManyTokens")
     public JsonObject generate(@RequestBody(required = true, content = @Content(mediaType = "application/json", example = "{\"client_id\": \"user-42\", \"duration_secs\": 3600, \"metadata\": {\"plan\": \"pro\"}}")) InputStream body) {
         TokenRequests.Mint request = TokenRequests.mint(JsonBodies.readObject(body), settings.maxDurationSecs());
         TokenStore.Minted minted = store.mint(orgId(), request.clientId(), request.durationSecs(), request.metadataJson());
