@@ -151,10 +151,10 @@ public class ClusterNode {
         socketLimits.use(new HazelcastSocketLedger(bus, nodeId, bus::publish));
         // watched before counting, so that every join after the count is seen too: each node's log ends at the truth
         bus.watchMembers(() -> {
-            int now = countMembers();
+            int now = membersChanged();
             LOG.info(() -> "Cluster membership changed; members seen: " + now);
         });
-        int members = countMembers();
+        int members = membersChanged();
         LOG.info(() -> "Cluster node " + nodeId + " joined; members seen: " + members);
         renewals = executor.scheduleWithFixedDelay(this::renewQuietly,
                 RENEW_EVERY_MILLIS, RENEW_EVERY_MILLIS, TimeUnit.MILLISECONDS);
@@ -162,10 +162,12 @@ public class ClusterNode {
     }
 
     /**
-     * The members this node sees now, read afresh at every change (so the last change read wins, whatever order
-     * the events arrive in), handed to the rate limits: each node holds 1/N of every client's rate.
+     * Reads the members this node sees now, afresh at every change (so the last change read wins, whatever order
+     * the events arrive in), and hands their count to the rate limits: each node holds 1/N of every client's rate.
+     *
+     * @return the count of members, this node included
      */
-    private int countMembers() {
+    private int membersChanged() {
         int members = bus.otherIds().size() + 1;
         rates.members(members);
         return members;
