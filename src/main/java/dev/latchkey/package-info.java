@@ -3,8 +3,9 @@
  *
  * <p><b>Features, lowest first.</b> Each may use the ones above it in this list, never one below it:
  * <ol>
- *   <li>{@code platform}: configuration, the database, JSON bodies and errors, bearer-credential extraction.
- *       It knows nothing of tokens or organizations.</li>
+ *   <li>{@code platform}: configuration, the database, the cache lease, JSON, the HTTP edge and its errors,
+ *       operations (health, metrics, the node's life), each in a sub-package of its own. It knows nothing of tokens
+ *       or organizations.</li>
  *   <li>{@code orgs}: organizations, their API keys, the org-key and admin-key guards.</li>
  *   <li>{@code limits}: limits per client of an organization (live tokens, open sockets, a rate), their admin API,
  *       and the checks the features below call through small hooks ({@code docs/limits.md}).</li>
@@ -23,6 +24,6 @@
  * Within a feature, {@code boundary} (HTTP and WebSocket adapters) may use {@code control} (logic), which may
  * use {@code entity} (JPA); never the reverse. A lower feature learns of a higher one's needs through CDI events
  * it fires ({@code Revocation}, {@code OrgKeyRevoked}, {@code SigningKeyRotated}, {@code ClientSend}) or interfaces it owns
- * ({@code platform.CacheLease}). {@code LayersTest} fails the build when an import breaks this order.
+ * ({@code platform.cache.CacheLease}). {@code LayersTest} fails the build when an import breaks this order.
  */
 package dev.latchkey;

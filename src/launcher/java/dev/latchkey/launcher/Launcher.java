@@ -24,9 +24,9 @@ public final class Launcher {
     static final int REFUSED = 2;
     /** The exit status when Payara Micro booted but the application did not start. */
     static final int FAILED = 1;
-    /** Set by the application (platform.Lifecycle) once it has started. */
+    /** Set by the application (platform.operations.Lifecycle) once it has started. */
     static final String STARTED_PROPERTY = "latchkey.started";
-    /** Set by the application (platform.StartupFailure) to the first line of what stopped its start. */
+    /** Set by the application (platform.operations.StartupFailure) to the first line of what stopped its start. */
     static final String FAILURE_PROPERTY = "latchkey.startup.failure";
     /** Set when Payara Micro will cluster; read by the application as a MicroProfile Config property. */
     static final String CLUSTERED_PROPERTY = "latchkey.clustered";

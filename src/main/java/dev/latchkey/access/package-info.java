@@ -15,7 +15,7 @@
  *       {@code ClientTokenFilter} sets on every client path (filter and resource run on the same container
  *       thread; no client resource is asynchronous). Why: {@code @Context SecurityContext} or an injected
  *       {@code HttpServletRequest} cost a per-request lookup (1.5 to 3 µs). The org and admin endpoints, which are
- *       not the hot path, use the standard {@code SecurityContext} ({@code platform.BearerSecurityContext}).</li>
+ *       not the hot path, use the standard {@code SecurityContext} ({@code platform.http.BearerSecurityContext}).</li>
  *   <li>D2: {@code ClientApiResource} is {@code @Vetoed} for CDI and a Jersey {@code @Singleton}. Why: as a CDI
  *       bean Jersey fetched it per request through an HK2 lookup and Weld's proxy; without a scope it was created
  *       per request (about 12 µs). Rejected: {@code @ApplicationScoped}. Cost: it takes its clock from
@@ -29,7 +29,7 @@
  *   <li>D5: the client API builds no tracing span ({@code mp.opentracing.server.skip-pattern} in
  *       {@code META-INF/microprofile-config.properties}). Why: Payara's Telemetry builds and discards one per
  *       JAX-RS request while OpenTelemetry is off (about 2 µs).</li>
- *   <li>D6: one servlet filter of Latchkey's own on every request ({@code platform.EdgeFilter}: security headers,
+ *   <li>D6: one servlet filter of Latchkey's own on every request ({@code platform.http.EdgeFilter}: security headers,
  *       requests in flight, access log), and an access log whose writer thread wakes on a timer and is never
  *       signalled. Why: Payara wraps every servlet filter in an invocation event pair (security, transaction and
  *       pool bookkeeping); and a queue whose consumer waits on it wakes that thread for nearly every request (a

@@ -4,7 +4,7 @@
  * carrying pushes). The design, and why a broadcast alone cannot keep the revocation promise, is in
  * {@code docs/clustering.md}; the decisions:
  * <ul>
- *   <li>D1: a node answers from memory only under a lease ({@code platform.CacheLease}) that it renews by first
+ *   <li>D1: a node answers from memory only under a lease ({@code platform.cache.CacheLease}) that it renews by first
  *       writing {@code node_lease} (expiry on the database's clock) and then replaying {@code change_log}.
  *       Why: a paused or cut-off node loses the lease by itself, on its monotonic clock. Rejected: reading
  *       PostgreSQL on every request (correct, but a round trip on the hot path), a broadcast alone (Hazelcast

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.latchkey.orgs.control.Organizations;
-import dev.latchkey.platform.ApiError;
+import dev.latchkey.platform.http.ApiError;
 import dev.latchkey.tokens.control.FeedEntry;
 import dev.latchkey.tokens.control.FeedStore;
 import dev.latchkey.tokens.control.Housekeeping;

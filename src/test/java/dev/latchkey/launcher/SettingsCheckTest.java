@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.latchkey.platform.AllowedOrigins;
-import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.config.AllowedOrigins;
+import dev.latchkey.platform.config.Settings;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.util.Base64;

@@ -1,7 +1,7 @@
 package dev.latchkey.access.boundary;
 
-import dev.latchkey.platform.ErrorBodies;
-import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.http.ErrorBodies;
+import dev.latchkey.platform.config.Settings;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HttpMethod;

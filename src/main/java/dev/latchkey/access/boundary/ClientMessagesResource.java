@@ -6,14 +6,14 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import dev.latchkey.platform.JsonBody;
-import static dev.latchkey.platform.JsonFactory.JSON;
+import dev.latchkey.platform.json.JsonBody;
+import static dev.latchkey.platform.json.JsonFactory.JSON;
 
 import dev.latchkey.access.control.ClientMessage;
 import dev.latchkey.access.control.ClientPush;
 import dev.latchkey.orgs.boundary.OrgAuthenticated;
 import dev.latchkey.orgs.control.OrgPrincipal;
-import dev.latchkey.platform.JsonBodies;
+import dev.latchkey.platform.json.JsonBodies;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;

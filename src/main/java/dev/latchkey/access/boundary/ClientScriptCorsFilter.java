@@ -1,6 +1,6 @@
 package dev.latchkey.access.boundary;
 
-import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.config.Settings;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

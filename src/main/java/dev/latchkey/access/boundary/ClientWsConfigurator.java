@@ -6,7 +6,7 @@ import dev.latchkey.access.control.HandshakeCredentials;
 import dev.latchkey.tokens.control.TokenValidator;
 import dev.latchkey.tokens.control.TokenFailure;
 import dev.latchkey.tokens.control.Verdict;
-import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.config.Settings;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;

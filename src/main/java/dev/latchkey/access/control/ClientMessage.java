@@ -1,7 +1,7 @@
 package dev.latchkey.access.control;
 
-import dev.latchkey.platform.ApiError;
-import dev.latchkey.platform.JsonBodies;
+import dev.latchkey.platform.http.ApiError;
+import dev.latchkey.platform.json.JsonBodies;
 import dev.latchkey.tokens.control.TokenRequests;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;

@@ -1,6 +1,6 @@
 package dev.latchkey.access.control;
 
-import dev.latchkey.platform.BearerCredentials;
+import dev.latchkey.platform.http.BearerCredentials;
 import dev.latchkey.tokens.control.TokenValidator;
 import java.util.List;
 

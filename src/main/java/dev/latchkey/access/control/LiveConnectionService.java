@@ -5,9 +5,9 @@ import dev.latchkey.limits.control.LimitHits;
 import dev.latchkey.limits.control.RateLimits;
 
 import dev.latchkey.tokens.control.ClientAccess;
-import dev.latchkey.platform.Meters;
-import dev.latchkey.platform.Settings;
-import dev.latchkey.platform.ShuttingDown;
+import dev.latchkey.platform.operations.Meters;
+import dev.latchkey.platform.config.Settings;
+import dev.latchkey.platform.operations.ShuttingDown;
 import dev.latchkey.tokens.control.TokenMeters;
 import dev.latchkey.tokens.control.Revocation;
 import dev.latchkey.tokens.control.TokenStore;

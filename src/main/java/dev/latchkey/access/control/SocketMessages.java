@@ -3,11 +3,11 @@ package dev.latchkey.access.control;
 import dev.latchkey.tokens.control.SessionView;
 
 import dev.latchkey.tokens.control.ClientPrincipal;
-import static dev.latchkey.platform.JsonFactory.JSON;
+import static dev.latchkey.platform.json.JsonFactory.JSON;
 
-import dev.latchkey.platform.ApiError;
-import dev.latchkey.platform.JsonBodies;
-import dev.latchkey.platform.Timestamps;
+import dev.latchkey.platform.http.ApiError;
+import dev.latchkey.platform.json.JsonBodies;
+import dev.latchkey.platform.json.Timestamps;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;

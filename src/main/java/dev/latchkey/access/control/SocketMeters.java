@@ -1,6 +1,6 @@
 package dev.latchkey.access.control;
 
-import dev.latchkey.platform.Meters;
+import dev.latchkey.platform.operations.Meters;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Histogram;
 

@@ -1,6 +1,6 @@
 package dev.latchkey.cluster.control;
 
-import dev.latchkey.platform.StartupFailure;
+import dev.latchkey.platform.operations.StartupFailure;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.ejb.DependsOn;

@@ -1,6 +1,6 @@
 package dev.latchkey.cluster.control;
 
-import static dev.latchkey.platform.JsonFactory.JSON;
+import static dev.latchkey.platform.json.JsonFactory.JSON;
 
 import dev.latchkey.access.control.ClientPush;
 import dev.latchkey.access.control.LiveConnectionService;
@@ -11,9 +11,9 @@ import dev.latchkey.limits.control.SocketLimits;
 import dev.latchkey.gateway.control.OpenStreams;
 import dev.latchkey.orgs.control.OrgKeyRevoked;
 import dev.latchkey.orgs.control.OrgKeys;
-import dev.latchkey.platform.CacheLease;
-import dev.latchkey.platform.SchemaMigrations;
-import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.cache.CacheLease;
+import dev.latchkey.platform.database.SchemaMigrations;
+import dev.latchkey.platform.config.Settings;
 import dev.latchkey.tokens.control.ClientAccess;
 import dev.latchkey.tokens.control.Revocation;
 import dev.latchkey.tokens.control.RevocationFeed;

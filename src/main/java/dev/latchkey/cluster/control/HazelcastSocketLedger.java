@@ -1,6 +1,6 @@
 package dev.latchkey.cluster.control;
 
-import static dev.latchkey.platform.JsonFactory.JSON;
+import static dev.latchkey.platform.json.JsonFactory.JSON;
 
 import dev.latchkey.limits.control.SocketLimits;
 import jakarta.json.JsonNumber;

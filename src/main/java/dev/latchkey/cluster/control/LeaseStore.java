@@ -1,6 +1,6 @@
 package dev.latchkey.cluster.control;
 
-import dev.latchkey.platform.ChangeLog;
+import dev.latchkey.platform.database.ChangeLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

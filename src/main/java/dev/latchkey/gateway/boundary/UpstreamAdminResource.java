@@ -1,6 +1,6 @@
 package dev.latchkey.gateway.boundary;
 
-import static dev.latchkey.platform.JsonFactory.JSON;
+import static dev.latchkey.platform.json.JsonFactory.JSON;
 
 import dev.latchkey.gateway.control.UpstreamStore;
 import dev.latchkey.gateway.control.UpstreamTarget;
@@ -8,13 +8,13 @@ import dev.latchkey.gateway.control.Upstreams;
 import dev.latchkey.gateway.entity.Upstream;
 import dev.latchkey.orgs.boundary.AdminAuthenticated;
 import dev.latchkey.orgs.control.Organizations;
-import dev.latchkey.platform.ApiError;
-import dev.latchkey.platform.JsonBodies;
-import dev.latchkey.platform.Timestamps;
+import dev.latchkey.platform.http.ApiError;
+import dev.latchkey.platform.json.JsonBodies;
+import dev.latchkey.platform.json.Timestamps;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import dev.latchkey.platform.JsonBody;
+import dev.latchkey.platform.json.JsonBody;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;

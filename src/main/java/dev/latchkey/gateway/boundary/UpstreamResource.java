@@ -3,7 +3,7 @@ package dev.latchkey.gateway.boundary;
 import dev.latchkey.gateway.control.UpstreamStore;
 import dev.latchkey.orgs.boundary.OrgAuthenticated;
 import dev.latchkey.orgs.control.OrgPrincipal;
-import dev.latchkey.platform.ApiError;
+import dev.latchkey.platform.http.ApiError;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;

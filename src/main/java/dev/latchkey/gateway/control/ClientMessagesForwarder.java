@@ -1,6 +1,6 @@
 package dev.latchkey.gateway.control;
 
-import static dev.latchkey.platform.JsonFactory.JSON;
+import static dev.latchkey.platform.json.JsonFactory.JSON;
 
 import dev.latchkey.access.control.ClientSend;
 import dev.latchkey.tokens.control.ClientAccess;

@@ -1,6 +1,6 @@
 package dev.latchkey.gateway.control;
 
-import dev.latchkey.platform.Timestamps;
+import dev.latchkey.platform.json.Timestamps;
 import dev.latchkey.tokens.control.ClientPrincipal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package dev.latchkey.gateway.control;
 
 import dev.latchkey.orgs.control.Organizations;
 import dev.latchkey.orgs.entity.Organization;
-import dev.latchkey.platform.Settings;
-import dev.latchkey.platform.StartupLock;
+import dev.latchkey.platform.config.Settings;
+import dev.latchkey.platform.database.StartupLock;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;

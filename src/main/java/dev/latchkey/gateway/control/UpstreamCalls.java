@@ -1,7 +1,7 @@
 package dev.latchkey.gateway.control;
 
-import dev.latchkey.platform.ApiError;
-import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.http.ApiError;
+import dev.latchkey.platform.config.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

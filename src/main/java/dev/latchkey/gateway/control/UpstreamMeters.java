@@ -1,6 +1,6 @@
 package dev.latchkey.gateway.control;
 
-import dev.latchkey.platform.Meters;
+import dev.latchkey.platform.operations.Meters;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,6 +1,6 @@
 package dev.latchkey.limits.control;
 
-import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.config.Settings;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,8 +1,8 @@
 package dev.latchkey.limits.control;
 
-import static dev.latchkey.platform.JsonFactory.JSON;
+import static dev.latchkey.platform.json.JsonFactory.JSON;
 
-import dev.latchkey.platform.ApiError;
+import dev.latchkey.platform.http.ApiError;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObjectBuilder;
@@ -14,7 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * ({@code docs/limits.md}): {@value #MAX_ACTIVE_TOKENS} with {@value #TOKENS_ON_LIMIT} ({@code refuse}, the default,
  * or {@code revoke_oldest}), {@value #MAX_SOCKETS} with {@value #SOCKETS_ON_LIMIT} ({@code refuse}, the default, or
  * {@code close_oldest}), {@value #RATE_PER_SECOND} with {@value #RATE_BURST} (requests; the default burst is the
- * rate). Read through MicroProfile Config, like {@code platform.Settings}.
+ * rate). Read through MicroProfile Config, like {@code platform.config.Settings}.
  */
 @ApplicationScoped
 public class DefaultLimits {

@@ -2,7 +2,7 @@ package dev.latchkey.limits.control;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.latchkey.platform.Meters;
+import dev.latchkey.platform.operations.Meters;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

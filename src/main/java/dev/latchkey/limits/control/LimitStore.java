@@ -1,7 +1,7 @@
 package dev.latchkey.limits.control;
 
 import dev.latchkey.limits.entity.ClientLimits;
-import dev.latchkey.platform.ChangeLog;
+import dev.latchkey.platform.database.ChangeLog;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;

@@ -1,10 +1,10 @@
 package dev.latchkey.limits.control;
 
-import static dev.latchkey.platform.JsonFactory.JSON;
+import static dev.latchkey.platform.json.JsonFactory.JSON;
 
 import dev.latchkey.limits.entity.ClientLimits;
-import dev.latchkey.platform.ApiError;
-import dev.latchkey.platform.JsonBodies;
+import dev.latchkey.platform.http.ApiError;
+import dev.latchkey.platform.json.JsonBodies;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

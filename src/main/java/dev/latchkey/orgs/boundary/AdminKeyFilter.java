@@ -1,10 +1,10 @@
 package dev.latchkey.orgs.boundary;
 
-import dev.latchkey.platform.BearerCredentials;
+import dev.latchkey.platform.http.BearerCredentials;
 import dev.latchkey.orgs.control.ApiKeys;
-import dev.latchkey.platform.ErrorBodies;
-import dev.latchkey.platform.Settings;
-import dev.latchkey.platform.NodeName;
+import dev.latchkey.platform.http.ErrorBodies;
+import dev.latchkey.platform.config.Settings;
+import dev.latchkey.platform.operations.NodeName;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;

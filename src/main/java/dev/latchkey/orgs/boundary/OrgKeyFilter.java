@@ -1,11 +1,11 @@
 package dev.latchkey.orgs.boundary;
 
-import dev.latchkey.platform.BearerCredentials;
+import dev.latchkey.platform.http.BearerCredentials;
 import dev.latchkey.orgs.control.OrgPrincipal;
 import dev.latchkey.orgs.control.OrgKeys;
-import dev.latchkey.platform.BearerSecurityContext;
-import dev.latchkey.platform.ErrorBodies;
-import dev.latchkey.platform.NodeName;
+import dev.latchkey.platform.http.BearerSecurityContext;
+import dev.latchkey.platform.http.ErrorBodies;
+import dev.latchkey.platform.operations.NodeName;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;

@@ -2,10 +2,10 @@ package dev.latchkey.orgs.control;
 
 import dev.latchkey.orgs.entity.ApiKey;
 import dev.latchkey.orgs.entity.Organization;
-import dev.latchkey.platform.ChangeLog;
-import dev.latchkey.platform.Settings;
-import dev.latchkey.platform.StartupFailure;
-import dev.latchkey.platform.StartupLock;
+import dev.latchkey.platform.database.ChangeLog;
+import dev.latchkey.platform.config.Settings;
+import dev.latchkey.platform.operations.StartupFailure;
+import dev.latchkey.platform.database.StartupLock;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;

@@ -1,8 +1,8 @@
 package dev.latchkey.orgs.control;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.latchkey.platform.CacheLease;
-import dev.latchkey.platform.FreshCache;
+import dev.latchkey.platform.cache.CacheLease;
+import dev.latchkey.platform.cache.FreshCache;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,11 +1,11 @@
 package dev.latchkey.orgs.control;
 
-import dev.latchkey.platform.ApiError;
-import dev.latchkey.platform.DatabaseBreakers;
+import dev.latchkey.platform.http.ApiError;
+import dev.latchkey.platform.database.DatabaseBreakers;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import dev.latchkey.orgs.entity.ApiKey;
 import dev.latchkey.orgs.entity.Organization;
-import dev.latchkey.platform.ChangeLog;
+import dev.latchkey.platform.database.ChangeLog;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;

@@ -1,6 +1,6 @@
 package dev.latchkey.tokens.boundary;
 
-import dev.latchkey.platform.ErrorBodies;
+import dev.latchkey.platform.http.ErrorBodies;
 import dev.latchkey.tokens.control.SigningKeys;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;

@@ -1,11 +1,11 @@
 package dev.latchkey.tokens.boundary;
 
-import static dev.latchkey.platform.JsonFactory.JSON;
+import static dev.latchkey.platform.json.JsonFactory.JSON;
 
 import dev.latchkey.orgs.boundary.OrgAuthenticated;
 import dev.latchkey.orgs.control.OrgPrincipal;
-import dev.latchkey.platform.ApiError;
-import dev.latchkey.platform.ErrorBodies;
+import dev.latchkey.platform.http.ApiError;
+import dev.latchkey.platform.http.ErrorBodies;
 import dev.latchkey.tokens.control.FeedEntry;
 import dev.latchkey.tokens.control.FeedStore;
 import dev.latchkey.tokens.control.RevocationFeed;

@@ -6,14 +6,14 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import static dev.latchkey.platform.JsonFactory.JSON;
+import static dev.latchkey.platform.json.JsonFactory.JSON;
 
 import dev.latchkey.orgs.boundary.AdminAuthenticated;
 import dev.latchkey.tokens.control.SigningKeyRotated;
 import dev.latchkey.tokens.control.SigningKeys;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import dev.latchkey.platform.Timestamps;
+import dev.latchkey.platform.json.Timestamps;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

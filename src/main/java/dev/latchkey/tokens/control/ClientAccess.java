@@ -1,8 +1,8 @@
 package dev.latchkey.tokens.control;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.latchkey.platform.CacheLease;
-import dev.latchkey.platform.Meters;
+import dev.latchkey.platform.cache.CacheLease;
+import dev.latchkey.platform.operations.Meters;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;

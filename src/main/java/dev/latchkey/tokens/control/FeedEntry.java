@@ -1,8 +1,8 @@
 package dev.latchkey.tokens.control;
 
-import static dev.latchkey.platform.JsonFactory.JSON;
+import static dev.latchkey.platform.json.JsonFactory.JSON;
 
-import dev.latchkey.platform.Timestamps;
+import dev.latchkey.platform.json.Timestamps;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 

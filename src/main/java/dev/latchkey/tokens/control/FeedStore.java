@@ -1,7 +1,7 @@
 package dev.latchkey.tokens.control;
 
-import dev.latchkey.platform.ApiError;
-import dev.latchkey.platform.DatabaseBreakers;
+import dev.latchkey.platform.http.ApiError;
+import dev.latchkey.platform.database.DatabaseBreakers;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;

@@ -1,6 +1,6 @@
 package dev.latchkey.tokens.control;
 
-import dev.latchkey.platform.Settings;
+import dev.latchkey.platform.config.Settings;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;

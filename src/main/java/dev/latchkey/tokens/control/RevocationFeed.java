@@ -1,8 +1,8 @@
 package dev.latchkey.tokens.control;
 
 import dev.latchkey.orgs.control.OrgKeyRevoked;
-import dev.latchkey.platform.ApiError;
-import dev.latchkey.platform.ShuttingDown;
+import dev.latchkey.platform.http.ApiError;
+import dev.latchkey.platform.operations.ShuttingDown;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;

@@ -1,7 +1,7 @@
 package dev.latchkey.tokens.control;
 
-import dev.latchkey.platform.JsonText;
-import dev.latchkey.platform.Timestamps;
+import dev.latchkey.platform.json.JsonText;
+import dev.latchkey.platform.json.Timestamps;
 
 /**
  * The one view of a client's session, written once for both places that show it: {@code GET /client_api}

@@ -1,11 +1,11 @@
 package dev.latchkey.tokens.control;
 
-import dev.latchkey.platform.ApiError;
-import dev.latchkey.platform.CacheLease;
-import dev.latchkey.platform.ChangeLog;
-import dev.latchkey.platform.Settings;
-import dev.latchkey.platform.StartupFailure;
-import dev.latchkey.platform.StartupLock;
+import dev.latchkey.platform.http.ApiError;
+import dev.latchkey.platform.cache.CacheLease;
+import dev.latchkey.platform.database.ChangeLog;
+import dev.latchkey.platform.config.Settings;
+import dev.latchkey.platform.operations.StartupFailure;
+import dev.latchkey.platform.database.StartupLock;
 import dev.latchkey.tokens.entity.SigningKey;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.ConcurrencyManagement;

@@ -1,6 +1,6 @@
 package dev.latchkey.tokens.control;
 
-import dev.latchkey.platform.BearerCredentials;
+import dev.latchkey.platform.http.BearerCredentials;
 
 /**
  * The validation table: every way a client credential can fail, one constant per row, in the order the checks run,

@@ -1,7 +1,7 @@
 package dev.latchkey.tokens.control;
 
-import dev.latchkey.platform.ApiError;
-import dev.latchkey.platform.JsonBodies;
+import dev.latchkey.platform.http.ApiError;
+import dev.latchkey.platform.json.JsonBodies;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;

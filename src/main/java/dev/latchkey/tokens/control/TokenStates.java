@@ -1,8 +1,8 @@
 package dev.latchkey.tokens.control;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.latchkey.platform.CacheLease;
-import dev.latchkey.platform.FreshCache;
+import dev.latchkey.platform.cache.CacheLease;
+import dev.latchkey.platform.cache.FreshCache;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -1,9 +1,9 @@
 package dev.latchkey.tokens.control;
 
-import dev.latchkey.platform.ApiError;
-import dev.latchkey.platform.DatabaseBreakers;
+import dev.latchkey.platform.http.ApiError;
+import dev.latchkey.platform.database.DatabaseBreakers;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
-import dev.latchkey.platform.ChangeLog;
+import dev.latchkey.platform.database.ChangeLog;
 import dev.latchkey.limits.control.ClientLock;
 import dev.latchkey.limits.control.LimitHits;
 import dev.latchkey.limits.control.Limits;

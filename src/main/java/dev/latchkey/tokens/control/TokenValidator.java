@@ -1,6 +1,6 @@
 package dev.latchkey.tokens.control;
 
-import dev.latchkey.platform.BearerCredentials;
+import dev.latchkey.platform.http.BearerCredentials;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.latchkey.access.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.latchkey.platform.ApiError;
+import dev.latchkey.platform.http.ApiError;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;

@@ -1,6 +1,6 @@
 package dev.latchkey.access.control;
 
-import dev.latchkey.platform.BearerCredentials;
+import dev.latchkey.platform.http.BearerCredentials;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

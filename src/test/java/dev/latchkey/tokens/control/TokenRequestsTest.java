@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.latchkey.platform.ApiError;
-import dev.latchkey.platform.JsonBodies;
+import dev.latchkey.platform.http.ApiError;
+import dev.latchkey.platform.json.JsonBodies;
 import dev.latchkey.tokens.control.TokenRequests.Cursor;
 import dev.latchkey.tokens.control.TokenRequests.Mint;
 import dev.latchkey.tokens.control.TokenRequests.Page;
