@@ -60,15 +60,12 @@ public class AdminKeyFilter implements ContainerRequestFilter, ContainerResponse
             request.abortWith(ErrorBodies.response(401, INVALID_ADMIN_KEY));
             return;
         }
-        request.setProperty(NodeName.HEADER, nodeName.of(servletRequest.getLocalPort()));
+        nodeName.accepted(request, servletRequest.getLocalPort());
     }
 
     /** Names the node that answered, on every answer to a request whose key was accepted ({@link NodeName}). */
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        Object node = request.getProperty(NodeName.HEADER);
-        if (node != null) {
-            response.getHeaders().putSingle(NodeName.HEADER, node);
-        }
+        NodeName.answer(request, response);
     }
 }

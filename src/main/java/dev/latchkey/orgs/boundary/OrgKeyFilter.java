@@ -58,15 +58,12 @@ public class OrgKeyFilter implements ContainerRequestFilter, ContainerResponseFi
         }
         OrgPrincipal principal = org.get();
         request.setSecurityContext(new BearerSecurityContext(principal, request.getSecurityContext().isSecure()));
-        request.setProperty(NodeName.HEADER, nodeName.of(servletRequest.getLocalPort()));
+        nodeName.accepted(request, servletRequest.getLocalPort());
     }
 
     /** Names the node that answered, on every answer to a request whose key was accepted ({@link NodeName}). */
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        Object node = request.getProperty(NodeName.HEADER);
-        if (node != null) {
-            response.getHeaders().putSingle(NodeName.HEADER, node);
-        }
+        NodeName.answer(request, response);
     }
 }

@@ -4,6 +4,8 @@ import dev.latchkey.platform.config.Settings;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
@@ -45,6 +47,22 @@ public class NodeName {
      */
     public String of(int localPort) {
         return settings.nodeName().orElseGet(() -> host() + ":" + localPort);
+    }
+
+    /**
+     * Notes this node's name on a request whose key a filter has just accepted; {@link #answer} then names it on the
+     * answer, whatever the answer is.
+     */
+    public void accepted(ContainerRequestContext request, int localPort) {
+        request.setProperty(HEADER, of(localPort));
+    }
+
+    /** Names the node on the answer to a request {@link #accepted} (a response filter's work), and only then. */
+    public static void answer(ContainerRequestContext request, ContainerResponseContext response) {
+        Object node = request.getProperty(HEADER);
+        if (node != null) {
+            response.getHeaders().putSingle(HEADER, node);
+        }
     }
 
     private String host() {
