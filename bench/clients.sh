@@ -14,7 +14,7 @@ classpath="$bench_dir/clients/target/classes:$(cat "$bench_dir/clients/target/cl
 start_bare "$BARE_PORT" clients-upstream
 url="http://127.0.0.1:$BARE_PORT/api/v1/client_api"
 wait_status "$url" 200
-clients=(jdk jetty apache)
+clients=(${CLIENTS:-jdk jetty apache jdk-blocking apache-classic})
 for round in $(seq 1 "$ROUNDS"); do
   shift_by=$(( (round - 1) % ${#clients[@]} ))
   for client in "${clients[@]:$shift_by}" "${clients[@]:0:$shift_by}"; do

@@ -26,7 +26,10 @@ import org.eclipse.jetty.client.Result;
  * warmed up, then measured: requests per second and this process's CPU time (user + system) per request. The
  * client is set up as the proxy would use it: HTTP/1.1, a pool of kept-alive connections, the answer read whole.
  *
- * <pre>java -cp ... dev.latchkey.bench.ClientCost URL jdk|jetty|apache [CONNECTIONS WARMUP_SECS MEASURE_SECS]</pre>
+ * The two blocking variants ({@code jdk-blocking}, {@code apache-classic}) send from {@code CONNECTIONS} threads of
+ * their own, as a relay running on the container's request threads would.
+ *
+ * <pre>java -cp ... dev.latchkey.bench.ClientCost URL jdk|jetty|apache|jdk-blocking|apache-classic [CONNECTIONS WARMUP_SECS MEASURE_SECS]</pre>
  */
 public final class ClientCost {
 
@@ -49,7 +52,9 @@ public final class ClientCost {
             case "jdk" -> jdk(url);
             case "jetty" -> jetty(url, connections);
             case "apache" -> apache(url, connections);
-            default -> throw new IllegalArgumentException("jdk, jetty or apache");
+            case "jdk-blocking" -> jdkBlocking(url, connections);
+            case "apache-classic" -> apacheClassic(url, connections);
+            default -> throw new IllegalArgumentException("jdk, jetty, apache, jdk-blocking or apache-classic");
         }) {
             for (int i = 0; i < connections; i++) {
                 loop(client);
@@ -164,6 +169,60 @@ public final class ClientCost {
             @Override
             public void close() throws Exception {
                 http.close();
+            }
+        };
+    }
+
+    /** Blocking sends, each from a caller thread of its own: {@code send} on the JDK's client. */
+    private static Client jdkBlocking(URI url, int connections) {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return blocking(connections, () -> {
+            http.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
+        }, () -> { });
+    }
+
+    /** Apache HttpClient 5's classic (blocking) client, a pool of kept-alive connections, caller threads. */
+    private static Client apacheClassic(URI url, int connections) {
+        org.apache.hc.client5.http.impl.classic.CloseableHttpClient http =
+                org.apache.hc.client5.http.impl.classic.HttpClients.custom()
+                        .setConnectionManager(org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder
+                                .create().setMaxConnTotal(connections).setMaxConnPerRoute(connections).build())
+                        .disableRedirectHandling().disableAutomaticRetries().disableCookieManagement()
+                        .disableContentCompression().build();
+        return blocking(connections, () -> http.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(url),
+                answer -> org.apache.hc.core5.http.io.entity.EntityUtils.toByteArray(answer.getEntity())), http::close);
+    }
+
+    private interface Send {
+        void send() throws Exception;
+    }
+
+    /** A blocking client driven by one thread per connection; {@code get} only starts them (once each). */
+    private static Client blocking(int connections, Send send, AutoCloseable close) {
+        java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+        return new Client() {
+            @Override
+            public void get(Runnable done) {
+                if (started.getAndIncrement() >= connections) {
+                    return;
+                }
+                Thread caller = new Thread(() -> {
+                    while (RUNNING.get()) {
+                        try {
+                            send.send();
+                        } catch (Exception e) {
+                            FAILED.increment();
+                        }
+                        COMPLETED.increment();
+                    }
+                }, "caller");
+                caller.setDaemon(true);
+                caller.start();
+            }
+
+            @Override
+            public void close() throws Exception {
+                close.close();
             }
         };
     }
