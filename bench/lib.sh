@@ -48,7 +48,7 @@ start_latchkey() {
   port_free "$port"
   mkdir -p "$work/$name"
   env LATCHKEY_DB_URL="jdbc:h2:file:$work/$name/data/latchkey" LATCHKEY_ORG_API_KEY="$ORG_KEY" "$@" \
-    java ${BENCH_JAVA_OPTS:-} -jar "$root/target/latchkey-micro.jar" --port "$port" \
+    java ${BENCH_JAVA_OPTS:-} -jar "${LATCHKEY_JAR:-$root/target/latchkey-micro.jar}" --port "$port" \
     >"$work/$name/server.log" 2>&1 &
   pids+=($!)
   last_pid=$!
