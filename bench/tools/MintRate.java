@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Minting throughput: THREADS callers POST /generate_access_token back to back for SECONDS (after a warm-up of
- * the same length); prints tokens per second and the count of non-200 answers.
+ * WARMUP seconds, the same length unless given); prints tokens per second and the count of non-200 answers.
  *
- * Run: java bench/tools/MintRate.java http://127.0.0.1:PORT [threads] [seconds]   (org key in env ORG_KEY)
+ * Run: java bench/tools/MintRate.java http://127.0.0.1:PORT [threads] [seconds] [label] [warmup]   (org key in env ORG_KEY)
  */
 public class MintRate {
 
@@ -23,9 +23,12 @@ public class MintRate {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         String label = args.length > 3 ? args[3] : base;
+        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : seconds;
         String orgKey = System.getenv("ORG_KEY");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        run(http, base, orgKey, threads, seconds, null);
+        if (warmup > 0) {
+            run(http, base, orgKey, threads, warmup, null);
+        }
         long[] counts = run(http, base, orgKey, threads, seconds, label);
         System.out.printf("%s: minted %.0f tokens/s with %d callers over %d s; non-200: %d%n",
                 label, counts[0] / (double) seconds, threads, seconds, counts[1]);

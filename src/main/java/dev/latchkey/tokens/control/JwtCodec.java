@@ -101,6 +101,7 @@ public final class JwtCodec {
         this.issuer = issuer;
         this.consumer = new JwtConsumerBuilder()
                 .setSkipAllValidators() // claims are checked below, in the table's order
+                .setJwsProviderContext(SignatureProvider.context())
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256,
                         AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256, AlgorithmIdentifiers.EDDSA)
                 .setVerificationKeyResolver((jws, nesting) -> {
@@ -201,6 +202,7 @@ public final class JwtCodec {
         jws.setKeyIdHeaderValue(ring.activeKid());
         jws.setHeader("typ", type);
         jws.setKey(key.signing());
+        jws.setProviderContext(SignatureProvider.context());
         try {
             return jws.getCompactSerialization();
         } catch (JoseException e) {

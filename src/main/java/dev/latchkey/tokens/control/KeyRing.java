@@ -23,10 +23,11 @@ public record KeyRing(String activeKid, String nextKid, Map<String, RingKey> key
      */
     public record RingKey(SigningAlgorithm alg, Key verifying, Key signing) {
 
+        /** ES256 and EdDSA keys are held as the signature provider's own objects ({@link SignatureProvider}). */
         public RingKey {
             Objects.requireNonNull(alg);
-            Objects.requireNonNull(verifying);
-            Objects.requireNonNull(signing);
+            verifying = alg.forSignatures(Objects.requireNonNull(verifying));
+            signing = alg.forSignatures(Objects.requireNonNull(signing));
         }
 
         public static RingKey hmac(Key secret) {

@@ -4,6 +4,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Key;
+import java.security.interfaces.EdECPrivateKey;
+import java.security.interfaces.EdECPublicKey;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
@@ -70,6 +73,28 @@ public enum SigningAlgorithm {
             return KeyFactory.getInstance(keyFactory).generatePublic(new X509EncodedKeySpec(x509));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("a stored " + jwsName + " public key does not decode", e);
+        }
+    }
+
+    /**
+     * The same key as Bouncy Castle's own object ({@link SignatureProvider}), which its signatures use without
+     * converting the key on every call. HS256 secrets, and an Ed25519 key jose4j would refuse (one without the
+     * JDK's {@code EdECKey} interfaces, should a server load Bouncy Castle without its Java 15 classes), stay as
+     * they are: Bouncy Castle converts those itself. The exception never carries the key.
+     */
+    Key forSignatures(Key key) {
+        if (!isPublicKey()) {
+            return key;
+        }
+        try {
+            KeyFactory factory = KeyFactory.getInstance(keyFactory, SignatureProvider.get());
+            Key own = key instanceof PrivateKey
+                    ? factory.generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()))
+                    : factory.generatePublic(new X509EncodedKeySpec(key.getEncoded()));
+            boolean joseTakes = this != EdDSA || own instanceof EdECPrivateKey || own instanceof EdECPublicKey;
+            return joseTakes ? own : key;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("a " + jwsName + " key does not convert for signing");
         }
     }
 

@@ -208,6 +208,38 @@ class JwtCodecTest {
     }
 
     /**
+     * The signatures come from Bouncy Castle ({@link SignatureProvider}) but are the standard ones: the JDK's own
+     * provider verifies them with the key as the key set publishes it. Registering Bouncy Castle changed no default:
+     * an algorithm asked for without a provider still comes from the JDK.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ES256", "EdDSA"})
+    void theJdkAloneVerifiesWhatLatchkeySigned(String name) throws Exception {
+        SigningAlgorithm alg = SigningAlgorithm.named(name);
+        java.security.KeyPair pair = alg.generate();
+        JwtCodec codec = new JwtCodec(() -> pairRing(alg, pair));
+
+        String token = codec.sign("org-1", "client-1", "tok-1", NOW_MILLIS, NOW_MILLIS + 60_000);
+
+        byte[] signature = java.util.Base64.getUrlDecoder().decode(token.substring(token.lastIndexOf('.') + 1));
+        java.security.Signature jdk;
+        if (alg == SigningAlgorithm.ES256) {
+            jdk = java.security.Signature.getInstance("SHA256withECDSAinP1363Format", "SunEC");
+        } else {
+            jdk = java.security.Signature.getInstance("Ed25519", "SunEC");
+        }
+        jdk.initVerify(pair.getPublic());
+        jdk.update(token.substring(0, token.lastIndexOf('.')).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.security.Provider[] providers = java.security.Security.getProviders();
+        assertAll(
+                () -> assertTrue(jdk.verify(signature), "the JDK verifies the signature"),
+                () -> assertEquals(SignatureProvider.NAME, providers[providers.length - 1].getName(),
+                        "Bouncy Castle comes last"),
+                () -> assertEquals("SunEC", java.security.Signature.getInstance("SHA256withECDSA").getProvider().getName()),
+                () -> assertTrue(codec.decode(token).isValid()));
+    }
+
+    /**
      * Algorithm confusion (Tim McLean's 2015 report; CVE-2015-9235 in node-jsonwebtoken, CVE-2016-10555 in
      * jwt-simple): a token whose header says HS256, under the kid of a public key, MACed with that public key's
      * bytes as the secret. The key's own algorithm decides, never the header. Likewise an ES256 header under an
