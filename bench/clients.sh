@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The HTTP clients the upstream proxy could call upstreams with, each alone against the same upstream (the bare
-# Payara Micro of bench/baseline): the JDK's (as UpstreamCalls builds it), Jetty 12's jetty-client, Apache
-# HttpClient 5's async client. Prints each one's requests per second and the calling process's CPU per request,
+# Payara Micro of bench/baseline): the JDK's (as UpstreamCalls built it before it moved to Apache HttpClient 5),
+# Jetty 12's jetty-client, Apache HttpClient 5's async client. Prints each one's requests per second and the calling process's CPU per request,
 # ROUNDS times in rotated order.
 #   bench/clients.sh   (ROUNDS=3 CONNECTIONS=32 WARMUP=15 MEASURE=10 BARE_PORT=18089 can be set)
 set -euo pipefail

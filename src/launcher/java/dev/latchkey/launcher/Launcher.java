@@ -164,9 +164,10 @@ public final class Launcher {
     /**
      * Gives the JDK's common pool at least two threads, before anything in this JVM creates it. With fewer than
      * three processors its parallelism defaults to 1, and {@code CompletableFuture}'s default executor is then a
-     * new thread per task; the JDK's {@code HttpClient} completes every {@code sendAsync} on that executor, so
-     * each proxied request (gateway feature) started a thread of its own (about 0.5 ms of CPU). A value set by the
-     * operator ({@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=N}) is kept.
+     * new thread per task (about 0.5 ms of CPU each; the JDK's {@code HttpClient}, the gateway's client until it
+     * moved to Apache HttpClient 5, completed every call there). Kept for whatever in the server still uses that
+     * executor. A value set by the operator ({@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=N}) is
+     * kept.
      */
     static void asyncPoolOfThreads() {
         if (System.getProperty(COMMON_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() < 3) {

@@ -20,16 +20,18 @@
  *       because {@code /api/v1/client_api/*} would also take {@code /api/v1/client_api}, the session, which stays
  *       JAX-RS. It repeats what the JAX-RS filters did for these paths: CORS (preflight, {@code Vary},
  *       {@code Access-Control-Allow-Origin}), the token check with the one validator and its counters,
- *       {@code no-store} unless the upstream chose a {@code Cache-Control}, JSON errors. The HTTP client stays
- *       the JDK's (see G4 and {@code docs/performance.md} for the figures).</li>
- *   <li>G4: the JDK {@code HttpClient} runs its steps on the thread that hands them over
- *       ({@code executor(Runnable::run)}, {@code control.UpstreamCalls}), in practice its selector thread. Why: with
- *       its default executor every step of a call (headers parsed, each piece of a body, the future completed)
- *       moved to a pool thread; without those hand-offs a proxied request took about half the CPU and the proxy
- *       answered about half again as many requests (measured side by side, {@code docs/performance.md}). The
- *       price: nothing the gateway runs as a step of a call may block, so blocking reads go to the body readers'
- *       pool. Jetty's and Apache's asynchronous clients were not measured against it: with this executor most of
- *       the relay's remaining CPU is the container's own request handling, which no client changes.</li>
+ *       {@code no-store} unless the upstream chose a {@code Cache-Control}, JSON errors.</li>
+ *   <li>G4: the gateway's HTTP client is Apache HttpClient 5's asynchronous client ({@code control.UpstreamCalls}),
+ *       its request body an entity producer ({@code control.RequestBody}), its answer a response consumer
+ *       ({@code control.AnswerBody}), both with back-pressure and no thread held per open stream; one client for the
+ *       proxy and clients' messages. Why: measured alone against the same upstream (32 requests in flight,
+ *       {@code bench/clients.sh}, quiet machine), the JDK's {@code java.net.http} client as the gateway used it
+ *       cost 585 µs of client CPU per request (1,561 requests/s), its blocking {@code send} 130-159 µs, Jetty 12's
+ *       client 49-63 µs, Apache's asynchronous client 42-46 µs and its classic one 45-50 µs; the asynchronous one
+ *       keeps the relay's design (the request thread waits for the status and headers only). Its I/O threads run
+ *       the gateway's steps too, so nothing done there may block: blocking reads go to the body readers' pool. It
+ *       retries nothing but a {@code GET} or {@code HEAD} whose kept-alive connection the upstream closed before
+ *       answering, as the JDK's client did; a request with a body is never sent twice.</li>
  *   <li>G5: an upstream answer with a {@code Content-Length} of at most 16 KiB (and no transfer coding) is read
  *       whole before the request thread, which waits for the answer anyway, writes it itself
  *       ({@code control.AnswerBody}); only longer bodies and bodies without a length stream through the

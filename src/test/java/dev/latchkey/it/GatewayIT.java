@@ -612,6 +612,26 @@ class GatewayIT extends BlackBoxTest {
         assertEquals(2, posts, "nothing is forwarded after the revocation");
     }
 
+    /**
+     * An organization's answer that cannot be a reply is an error naming why: too large (the rest is not read), not
+     * JSON, or not there within the upstream timeout (2 s here; the upstream answers after 5 s).
+     */
+    @Test
+    void clientMessageAnswersThatCannotBeRepliesAreErrors() {
+        try (LiveSocket socket = LiveSocket.open(base, org.mintToken(Api.uniqueClient(), 600))) {
+            socket.next("session");
+            socket.send("{\"type\":\"send\",\"id\":\"big\",\"data\":\"big\"}");
+            JsonObject big = socket.next("error");
+            assertEquals("big", big.getString("id"));
+            assertEquals("Upstream answer is too large: at most 65280 bytes", big.getString("detail"));
+            socket.send("{\"type\":\"send\",\"id\":\"nj\",\"data\":\"notjson\"}");
+            assertEquals("Upstream answer is not JSON", socket.next("error").getString("detail"));
+            socket.send("{\"type\":\"send\",\"id\":\"s\",\"data\":\"silent\"}");
+            assertEquals("Upstream timed out", socket.next("error").getString("detail"));
+            socket.assertAlive();
+        }
+    }
+
     @Test
     void withoutAMessagesUrlSendsAreErrors() {
         assertEquals(200, putUpstream(orgId, "{\"url\":\"" + upstream.url() + "/base\"}").status());

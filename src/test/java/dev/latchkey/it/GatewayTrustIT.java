@@ -203,6 +203,29 @@ class GatewayTrustIT extends BlackBoxTest {
         assertTrue(allowed.contains("\r\nX-Latchkey-Client-Id: " + client + "\r\n"), allowed);
     }
 
+    /**
+     * A kept-alive connection the upstream closes just as a request arrives on it (the upstream's idle timeout ran
+     * out at that moment): a {@code POST} is never sent a second time (it may have been acted on: RFC 9110 section
+     * 9.2.2; the client gets 502 and may decide), and a {@code GET} is sent once more on another connection, as the
+     * JDK's HTTP client did before (its ConnectionExpiredException retry), so the client never sees that race.
+     */
+    @Test
+    void aRequestTheUpstreamDroppedIsResentOnlyWhenItIsAGet() throws IOException {
+        String warm = marker(); // a connection for the next request to reuse
+        assertEquals(List.of(200), statuses(exchange(request("GET", "/api/v1/client_api/" + warm, "Connection: close"))));
+
+        String post = marker() + "/" + RawUpstream.DROP_ONCE;
+        assertRefused(exchange(request("POST", "/api/v1/client_api/" + post, "Content-Type: text/plain",
+                "Content-Length: 5", "Connection: close") + "hello"), 502, "Upstream unavailable");
+        assertEquals(1, upstream.requestsWith(post).size(), "the POST reached the upstream once");
+
+        assertEquals(List.of(200), statuses(exchange(request("GET", "/api/v1/client_api/" + warm, "Connection: close"))));
+        String get = marker() + "/" + RawUpstream.DROP_ONCE;
+        String answer = exchange(request("GET", "/api/v1/client_api/" + get, "Connection: close"));
+        assertEquals(List.of(200), statuses(answer), answer);
+        assertEquals(2, upstream.requestsWith(get).size(), "dropped once, then answered");
+    }
+
     // ---- 2. framing ----
 
     /**

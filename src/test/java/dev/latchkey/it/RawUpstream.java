@@ -20,7 +20,9 @@ import java.util.concurrent.Executors;
  * line and every header line byte for byte, names unnormalized (a framework's server would merge
  * {@code X_Latchkey_Client_Id} into something else or drop it, which is the very thing these tests look for).
  * It reads the body by {@code Content-Length} or chunked, answers {@code 200 {"ok":true}} and keeps the
- * connection for the next request, as an HTTP/1.1 server does.
+ * connection for the next request, as an HTTP/1.1 server does. The first request whose target contains
+ * {@value #DROP_ONCE} is recorded and then left unanswered, its connection closed: what a server does when it closes
+ * a kept-alive connection just as a request arrives on it.
  */
 final class RawUpstream implements AutoCloseable {
 
@@ -49,6 +51,9 @@ final class RawUpstream implements AutoCloseable {
         }
     }
 
+    /** Marks a request to record and then drop with its connection, the first time its target is seen. */
+    static final String DROP_ONCE = "drop-once";
+
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "raw-upstream");
@@ -56,6 +61,7 @@ final class RawUpstream implements AutoCloseable {
         return thread;
     });
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+    private final java.util.Set<String> dropped = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     RawUpstream() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -97,6 +103,9 @@ final class RawUpstream implements AutoCloseable {
                 Received request = new Received(requestLine, headers, "");
                 String body = body(in, request);
                 received.add(new Received(requestLine, List.copyOf(headers), body));
+                if (requestLine.contains(DROP_ONCE) && dropped.add(requestLine)) {
+                    return; // closed without an answer
+                }
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n"
                         + "{\"ok\":true}").getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();

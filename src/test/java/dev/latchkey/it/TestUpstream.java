@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code /base/events}: server-sent events: one at once, then one every 100 ms until {@link #MAX_EVENTS}
  * or the reader is gone ({@link #eventsReaderGone()});</li>
  * <li>{@code /messages}: echoes a client message's {@code data} as {@code {"echo": data}}; a {@code data} of
- * {@code "fail"} gets a 500;</li>
+ * {@code "fail"} gets a 500, {@code "big"} a JSON string of 1 MiB, {@code "notjson"} a body that is not JSON,
+ * {@code "silent"} its answer after {@link #SLOW};</li>
  * <li>anything else: 200 with the byte count of the body it read.</li>
  * </ul>
  */
@@ -126,6 +127,17 @@ final class TestUpstream implements AutoCloseable {
                 String data = text.toString().replaceAll("(?s).*\"data\":(.*)}$", "$1");
                 if (data.equals("\"fail\"")) {
                     respond(exchange, 500, "{\"oops\":true}");
+                } else if (data.equals("\"big\"")) {
+                    try { // a JSON string of 1 MiB: Latchkey stops reading it past its bound
+                        respond(exchange, 200, "\"" + "a".repeat(1024 * 1024) + "\"");
+                    } catch (IOException cut) {
+                        // Latchkey closed the connection before the end
+                    }
+                } else if (data.equals("\"notjson\"")) {
+                    respond(exchange, 200, "not json");
+                } else if (data.equals("\"silent\"")) {
+                    Thread.sleep(SLOW.toMillis());
+                    respond(exchange, 200, "{\"late\":true}");
                 } else {
                     exchange.getResponseHeaders().add("Content-Type", "application/json");
                     respond(exchange, 200, "{\"echo\":" + data + "}");

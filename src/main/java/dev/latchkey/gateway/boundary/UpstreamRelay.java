@@ -35,19 +35,20 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
 
 /**
  * The upstream proxy: {@code ANY /api/v1/client_api/{path}?{query}} with a valid client token goes to
@@ -58,9 +59,11 @@ import java.util.logging.Logger;
  * filter by name ({@link #NAME}): the proxied path skips JAX-RS, and runs on any Jakarta EE 10 server. In order:
  * a CORS preflight is answered (no token needed); the {@code Authorization} header goes through the one validator
  * (the table's status and detail on failure); the caller's organization needs an upstream (404); the path must stay
- * below it (400 {@code Invalid path}). The request thread then waits for the upstream's status and headers only;
- * both bodies stream without a thread waiting: the client's through {@link RequestBody} (its reads run on the
- * HTTP client's body readers), the upstream's through {@link RelayedAnswer} (non-blocking servlet output).
+ * below it (400 {@code Invalid path}). The request thread then waits for the upstream's status and headers only
+ * (and a small body, {@link AnswerBody}); both bodies stream without a thread waiting: the client's through
+ * {@link RequestBody} (the HTTP client's entity producer; its blocking reads run on the gateway's body readers), the
+ * upstream's through {@link AnswerBody} (the HTTP client's response consumer) and {@link RelayedAnswer}
+ * (non-blocking servlet output).
  */
 public class UpstreamRelay extends HttpServlet {
 
@@ -201,10 +204,10 @@ public class UpstreamRelay extends HttpServlet {
         URI target = target(upstream, request);
         RequestBody body = null;
         if (hasBody(request)) {
-            body = new RequestBody(request.getInputStream(), calls.bodyReaders());
+            body = new RequestBody(request.getInputStream(), calls.bodyReaders(), request.getContentLengthLong());
             request.setAttribute(READING, body); // for stopReading, whichever way the request ends
         }
-        HttpRequest call = upstreamRequest(method, target, upstream, client, request, body);
+        BasicHttpRequest call = upstreamRequest(method, target, upstream, client, request);
         OpenStreams.Stream stream = streams.open(client);
         try {
             // a revocation that committed after the check above found nothing to cut: check once more
@@ -212,7 +215,7 @@ public class UpstreamRelay extends HttpServlet {
             if (!again.isAccepted()) {
                 throw new ApiError(again.failure().status(), again.failure().detail());
             }
-            HttpResponse<AnswerBody> answer = send(call, "HEAD".equals(method), body, stream);
+            AnswerBody answer = send(call, "HEAD".equals(method), body, stream);
             relay(answer, stream, body, request, response);
         } catch (IOException | RuntimeException e) {
             streams.close(stream);
@@ -242,10 +245,14 @@ public class UpstreamRelay extends HttpServlet {
         }
     }
 
-    /** The request to the upstream; no timeout on it: {@link #send} bounds the call by an {@code UpstreamDeadline}. */
-    private HttpRequest upstreamRequest(String method, URI target, UpstreamTarget upstream, ClientPrincipal client,
-                                        HttpServletRequest request, RequestBody body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(target);
+    /**
+     * The request to the upstream, without its body (sent with the client's {@code Content-Length}, or chunked) and
+     * without a timeout ({@link #send} bounds the call by an {@code UpstreamDeadline}). A client header that could
+     * not travel as it is ({@link HopHeaders#isSendable}) is dropped.
+     */
+    private BasicHttpRequest upstreamRequest(String method, URI target, UpstreamTarget upstream, ClientPrincipal client,
+                                             HttpServletRequest request) {
+        BasicHttpRequest call = new BasicHttpRequest(method, target);
         Set<String> named = HopHeaders.namedByConnection(Collections.list(request.getHeaders("Connection")));
         Enumeration<String> names = request.getHeaderNames();
         while (names.hasMoreElements()) {
@@ -253,34 +260,31 @@ public class UpstreamRelay extends HttpServlet {
             if (HopHeaders.toUpstream(name, named)) {
                 Enumeration<String> values = request.getHeaders(name);
                 while (values.hasMoreElements()) {
-                    try {
-                        builder.header(name, values.nextElement());
-                    } catch (IllegalArgumentException e) {
+                    String value = values.nextElement();
+                    if (HopHeaders.isSendable(name, value)) {
+                        call.addHeader(name, value);
+                    } else {
                         LOG.fine("Header not forwarded: " + name);
                     }
                 }
             }
         }
-        builder.header("X-Forwarded-For", request.getRemoteAddr());
-        builder.header("X-Forwarded-Proto", request.getScheme());
+        call.addHeader("X-Forwarded-For", request.getRemoteAddr());
+        call.addHeader("X-Forwarded-Proto", request.getScheme());
         String host = request.getHeader("Host");
-        if (host != null) {
-            builder.header("X-Forwarded-Host", host);
+        if (host != null && HopHeaders.isSendable("X-Forwarded-Host", host)) {
+            call.addHeader("X-Forwarded-Host", host);
         }
         String pathAndQuery = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
         for (String[] header : Signing.signedHeaders(upstream.secret(), clock.millis() / 1000, method, pathAndQuery,
                 client, metadata.of(client))) {
-            builder.header(header[0], header[1]);
+            call.addHeader(header[0], header[1]);
         }
         String assertion = access.assertion(client, method, target.getRawPath());
         if (assertion != null) {
-            builder.header(Signing.ASSERTION, assertion);
+            call.addHeader(Signing.ASSERTION, assertion);
         }
-        long length = request.getContentLengthLong();
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : length > 0 ? HttpRequest.BodyPublishers.fromPublisher(body, length)
-                : HttpRequest.BodyPublishers.fromPublisher(body); // sent chunked, forwarded chunked
-        return builder.method(method, publisher).build();
+        return call;
     }
 
     /**
@@ -304,19 +308,20 @@ public class UpstreamRelay extends HttpServlet {
      * Calls the upstream and waits for its answer: its status and headers, and its whole body when that is small
      * ({@link AnswerBody}). The wait is bounded by an {@code UpstreamDeadline}; a revocation cancels it.
      */
-    private HttpResponse<AnswerBody> send(HttpRequest request, boolean head, RequestBody body,
-                                          OpenStreams.Stream stream) {
+    private AnswerBody send(BasicHttpRequest request, boolean head, RequestBody body, OpenStreams.Stream stream) {
         long sentAt = System.nanoTime();
-        CompletableFuture<HttpResponse<AnswerBody>> pending = calls.http().sendAsync(request, AnswerBody.handler(head));
-        stream.attach(pending);
+        AnswerBody answer = new AnswerBody(head);
+        CompletableFuture<AnswerBody> pending = answer.head();
+        stream.attach(pending); // cancelled, the call is aborted (UpstreamCalls.call)
+        answer.exchange(calls.call(request, body, answer, null, pending));
         UpstreamDeadline deadline = calls.deadline(pending, body == null ? () -> sentAt : body::lastProgressNanos);
         try {
             // the deadline ends the wait when the upstream stays silent; an upload that keeps moving may take long
-            HttpResponse<AnswerBody> answer = pending.get();
-            upstreamMeters.answered(UpstreamMeters.Route.PROXY, answer.statusCode(), sentAt);
-            return answer;
+            AnswerBody got = pending.get();
+            upstreamMeters.answered(UpstreamMeters.Route.PROXY, got.response().getCode(), sentAt);
+            return got;
         } catch (CancellationException | ExecutionException e) {
-            // a cancelled call ends as either, depending on where the JDK client was: the deadline's is a 504
+            // cancelled by the deadline (a 504) or by a revocation
             if (deadline.expired()) {
                 upstreamMeters.failed(UpstreamMeters.Route.PROXY, true);
                 throw new ApiError(504, UpstreamCalls.TIMED_OUT);
@@ -343,15 +348,18 @@ public class UpstreamRelay extends HttpServlet {
      * here and the request ends as usual; a streamed one is relayed without blocking, in the request's asynchronous
      * mode. An answer without a {@code Cache-Control} gets {@code no-store}, as every answer of Latchkey's own does.
      */
-    private void relay(HttpResponse<AnswerBody> answer, OpenStreams.Stream stream, RequestBody requestBody,
+    private void relay(AnswerBody body, OpenStreams.Stream stream, RequestBody requestBody,
                        HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setStatus(answer.statusCode());
-        Set<String> named = HopHeaders.namedByConnection(answer.headers().allValues("Connection"));
-        for (Map.Entry<String, List<String>> header : answer.headers().map().entrySet()) {
-            if (HopHeaders.toClient(header.getKey(), named)) {
-                for (String value : header.getValue()) {
-                    response.addHeader(header.getKey(), value);
-                }
+        HttpResponse answer = body.response();
+        response.setStatus(answer.getCode());
+        List<String> connection = new ArrayList<>();
+        for (Header header : answer.getHeaders("Connection")) {
+            connection.add(header.getValue());
+        }
+        Set<String> named = HopHeaders.namedByConnection(connection);
+        for (Header header : answer.getHeaders()) {
+            if (HopHeaders.toClient(header.getName(), named)) {
+                response.addHeader(header.getName(), header.getValue());
             }
         }
         if (!response.containsHeader("Cache-Control")) {
@@ -360,7 +368,6 @@ public class UpstreamRelay extends HttpServlet {
         if (response.containsHeader(ClientCorsFilter.ALLOW_ORIGIN)) {
             response.setHeader(ClientCorsFilter.EXPOSE, "*");
         }
-        AnswerBody body = answer.body();
         if (body.isWhole()) {
             streams.close(stream); // the upstream's part is over: nothing is left for a revocation to cut
             if (body.whole().length > 0) {

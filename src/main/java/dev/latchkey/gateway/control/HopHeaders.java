@@ -72,6 +72,32 @@ public final class HopHeaders {
                 && !owned(folded);
     }
 
+    /**
+     * Whether a header can travel to the upstream as it is: its name a token (RFC 9110, section 5.1), its value
+     * without control characters other than horizontal tab and without characters beyond ISO-8859-1 (section 5.5).
+     * The HTTP client writes names and values as given, so the gateway checks what the container let through.
+     */
+    public static boolean isSendable(String name, String value) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean token = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!token) {
+                return false;
+            }
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > 0xFF || c == 0x7F || (c < 0x20 && c != '\t')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether an upstream's response header is passed back to the client. */
     public static boolean toClient(String name, Set<String> namedByConnection) {
         String folded = folded(name);

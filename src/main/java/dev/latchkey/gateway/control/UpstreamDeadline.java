@@ -12,8 +12,9 @@ import java.util.function.LongSupplier;
  * however long it takes in all; a client that stops sending its body, or an upstream that stops reading it or never
  * answers, is cut after the timeout with 504.
  *
- * <p>Why not {@code HttpRequest.timeout}: the JDK's timeout runs from the start of the exchange, body included, so a
- * 100 MiB upload from a slow client was a 504 whatever the upstream did.
+ * <p>Why not the HTTP client's own timeouts: a timeout from the start of the exchange, body included, made a 100 MiB
+ * upload from a slow client a 504 whatever the upstream did; a read timeout on the connection would also cut a
+ * stream that stays silent between events after its headers.
  */
 public final class UpstreamDeadline {
 
@@ -61,6 +62,6 @@ public final class UpstreamDeadline {
             return;
         }
         expired = true; // before the cancel: whoever waits on the call reads it once the call is done
-        call.cancel(true); // the JDK client aborts the exchange on a cancel (and only on a cancel)
+        call.cancel(true); // UpstreamCalls.call aborts the exchange (closes its connection) on a cancel
     }
 }

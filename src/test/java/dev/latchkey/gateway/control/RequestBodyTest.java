@@ -1,6 +1,7 @@
 package dev.latchkey.gateway.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,13 +9,17 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.nio.DataStreamChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,37 +32,54 @@ class RequestBodyTest {
         readers.shutdownNow();
     }
 
-    /** Records what it is given and asks for one piece at a time, as the JDK's HTTP client does. */
-    private static final class Recorder implements Flow.Subscriber<ByteBuffer> {
+    /**
+     * Plays the HTTP client's part: calls {@code produce} as its I/O thread would (at the start, and whenever the body
+     * asks for output), takes at most {@link #takes} bytes per write, and records what it was given.
+     */
+    private static final class Connection implements DataStreamChannel {
         final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-        Flow.Subscription subscription;
+        final Semaphore asked = new Semaphore(0);
+        volatile int takes = Integer.MAX_VALUE;
 
         @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(1);
+        public void requestOutput() {
+            asked.release();
         }
 
         @Override
-        public void onNext(ByteBuffer piece) {
-            events.add(piece.remaining());
-            subscription.request(1);
+        public int write(ByteBuffer src) {
+            int n = Math.min(src.remaining(), takes);
+            src.position(src.position() + n);
+            if (n > 0) {
+                events.add(n);
+            }
+            return n;
         }
 
         @Override
-        public void onError(Throwable failure) {
-            events.add(failure);
+        public void endStream(List<? extends Header> trailers) {
+            events.add("end");
         }
 
         @Override
-        public void onComplete() {
-            events.add("complete");
+        public void endStream() {
+            endStream(null);
         }
 
-        Object next() throws InterruptedException {
-            Object event = events.poll(5, TimeUnit.SECONDS);
-            assertTrue(event != null, "nothing within 5 s");
-            return event;
+        /** Produces until the body hands over something (a piece, the end, a failure), for 5 s at most. */
+        Object next(RequestBody body) throws InterruptedException {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (events.isEmpty()) {
+                try {
+                    body.produce(this);
+                } catch (IOException e) {
+                    return e;
+                }
+                if (events.isEmpty()) {
+                    assertTrue(asked.tryAcquire(until - System.nanoTime(), TimeUnit.NANOSECONDS), "nothing within 5 s");
+                }
+            }
+            return events.take();
         }
     }
 
@@ -86,31 +108,62 @@ class RequestBodyTest {
                 return reads == 2 ? 50 : -1;
             }
         };
-        Recorder recorder = new Recorder();
-        new RequestBody(paused, readers).subscribe(recorder);
-        assertEquals(100, recorder.next()); // while the stream waits for more
+        Connection connection = new Connection();
+        RequestBody body = new RequestBody(paused, readers, 150);
+        assertEquals(100, connection.next(body)); // while the stream waits for more
         more.countDown();
-        assertEquals(50, recorder.next());
-        assertEquals("complete", recorder.next());
+        assertEquals(50, connection.next(body));
+        assertEquals("end", connection.next(body));
     }
 
     @Test
     void everyByteArrivesInOrderAndThenTheEnd() throws Exception {
-        byte[] body = new byte[100_000];
-        for (int i = 0; i < body.length; i++) {
-            body[i] = (byte) i;
+        byte[] bytes = new byte[100_000];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) i;
         }
-        Recorder recorder = new Recorder();
-        new RequestBody(new ByteArrayInputStream(body), readers).subscribe(recorder);
+        Connection connection = new Connection();
+        RequestBody body = new RequestBody(new ByteArrayInputStream(bytes), readers, -1);
         int total = 0;
-        for (Object event = recorder.next(); !"complete".equals(event); event = recorder.next()) {
+        for (Object event = connection.next(body); !"end".equals(event); event = connection.next(body)) {
             total += (Integer) event;
         }
-        assertEquals(body.length, total);
+        assertEquals(bytes.length, total);
     }
 
     @Test
-    void aFailedReadEndsTheBodyWithTheError() throws Exception {
+    void theNextPieceIsReadOnlyOnceTheConnectionTookTheLast() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                reads.incrementAndGet();
+                return len;
+            }
+        };
+        Connection connection = new Connection();
+        connection.takes = 0; // an upstream that reads nothing
+        RequestBody body = new RequestBody(endless, readers, -1);
+        body.produce(connection);
+        assertTrue(connection.asked.tryAcquire(5, TimeUnit.SECONDS), "the first piece was read");
+        body.produce(connection);
+        Thread.sleep(200);
+        assertEquals(1, reads.get(), "one piece held, no more read");
+        assertEquals(RequestBody.PIECE, body.available(), "the piece waits for the connection");
+
+        connection.takes = Integer.MAX_VALUE;
+        assertEquals(RequestBody.PIECE, connection.next(body));
+        assertEquals(RequestBody.PIECE, connection.next(body));
+        body.stop(1000);
+    }
+
+    @Test
+    void aFailedReadFailsTheCall() throws Exception {
         InputStream broken = new InputStream() {
             @Override
             public int read() throws IOException {
@@ -122,15 +175,13 @@ class RequestBodyTest {
                 throw new IOException("client went away");
             }
         };
-        Recorder recorder = new Recorder();
-        new RequestBody(broken, readers).subscribe(recorder);
-        assertInstanceOf(IOException.class, recorder.next());
+        assertInstanceOf(IOException.class, new Connection().next(new RequestBody(broken, readers, 10)));
     }
 
     @Test
     void stopInterruptsAReadTheClientKeepsWaitingAndNoReadFollows() throws Exception {
         CountDownLatch reading = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger reads = new AtomicInteger();
         InputStream stalled = new InputStream() {
             @Override
             public int read() {
@@ -151,18 +202,30 @@ class RequestBodyTest {
                 return 10;
             }
         };
-        Recorder recorder = new Recorder();
-        RequestBody body = new RequestBody(stalled, readers);
-        body.subscribe(recorder);
-        assertEquals(10, recorder.next());
+        Connection connection = new Connection();
+        RequestBody body = new RequestBody(stalled, readers, 100);
+        assertEquals(10, connection.next(body));
+        body.produce(connection); // the second read starts
         assertTrue(reading.await(5, TimeUnit.SECONDS));
 
         long start = System.nanoTime();
         body.stop(5_000);
         assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 5_000, "the blocked read was ended");
-        recorder.subscription.request(1);
+        body.produce(connection);
         Thread.sleep(200);
         assertEquals(2, reads.get(), "no read after stop");
-        assertEquals(null, recorder.events.poll(), "the subscriber hears nothing more");
+        assertEquals(null, connection.events.poll(), "the HTTP client gets nothing more");
+        assertEquals(0, body.available());
+    }
+
+    @Test
+    void theClientsFramingIsKeptAndTheBodyIsNeverRepeated() {
+        RequestBody sized = new RequestBody(InputStream.nullInputStream(), readers, 5);
+        assertEquals(5, sized.getContentLength());
+        assertFalse(sized.isChunked());
+        RequestBody chunked = new RequestBody(InputStream.nullInputStream(), readers, -1);
+        assertEquals(-1, chunked.getContentLength());
+        assertTrue(chunked.isChunked());
+        assertFalse(chunked.isRepeatable(), "the HTTP client may never send it twice");
     }
 }

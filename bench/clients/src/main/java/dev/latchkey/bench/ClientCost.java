@@ -84,7 +84,10 @@ public final class ClientCost {
         }
     }
 
-    /** The JDK's client as the proxy builds it (UpstreamCalls): HTTP/1.1, its steps on its own selector thread. */
+    /**
+     * The JDK's client as the proxy built it before it moved to Apache HttpClient 5: HTTP/1.1, its steps on its own
+     * selector thread.
+     */
     private static Client jdk(URI url) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Runnable::run).build();
         return new Client() {
