@@ -174,8 +174,13 @@ public final class AnswerBody implements AsyncResponseConsumer<Void>, Flow.Publi
         }
     }
 
+    /**
+     * Takes a piece of the answer. After the subscriber cancelled (a revocation, a client gone), a piece that still
+     * arrives fails the exchange, so that the client closes the upstream's connection even if the abort of the call
+     * came too early or too late to take effect: the upstream sees its reader go, as it would have seen the client go.
+     */
     @Override
-    public void consume(ByteBuffer src) {
+    public void consume(ByteBuffer src) throws IOException {
         synchronized (this) {
             if (holding != null) {
                 byte[] bytes = new byte[src.remaining()];
@@ -183,7 +188,11 @@ public final class AnswerBody implements AsyncResponseConsumer<Void>, Flow.Publi
                 holding.write(bytes, 0, bytes.length);
                 return;
             }
-            if (discarding || cancelled || terminated) {
+            if (cancelled) {
+                src.position(src.limit());
+                throw new IOException("the answer's reader is gone");
+            }
+            if (discarding || terminated) {
                 src.position(src.limit());
                 return;
             }
